@@ -1,0 +1,27 @@
+"""Bearer tokens issued at login; only their hash is stored."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from core.models.base import optional_timestamp_field, timestamp_field
+
+
+class AuthToken(SQLModel, table=True):
+    """A session: who it acts as, until when, and whether it was revoked."""
+
+    __tablename__ = "auth_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=32)
+    system_admin_id: int | None = Field(
+        default=None, foreign_key="system_admin.id", ondelete="CASCADE"
+    )
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="CASCADE")
+    impersonator_id: int | None = Field(
+        default=None, foreign_key="system_admin.id", ondelete="CASCADE"
+    )
+    expires_at: datetime = timestamp_field()
+    revoked_at: datetime | None = optional_timestamp_field()
+    created_at: datetime = timestamp_field()

@@ -1,0 +1,61 @@
+"""Keyset pagination: opaque cursors over (sort value, id)."""
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlalchemy.sql import ColumnElement
+
+from core.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows, with what a connection needs besides the rows."""
+
+    rows: list[Any]
+    total_count: int
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def encode_cursor(value: Any, row_id: int) -> str:
+    raw = json.dumps([value, row_id], default=str, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[Any, int]:
+    try:
+        value, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        raise InvalidInput(
+            "The cursor is not valid.", field="after", code="INVALID_CURSOR"
+        ) from None
+    if not isinstance(row_id, int):
+        raise InvalidInput(
+            "The cursor is not valid.", field="after", code="INVALID_CURSOR"
+        )
+    return value, row_id
+
+
+def clean_page_size(first: int | None, maximum: int, default: int = 50) -> int:
+    size = default if first is None else first
+    if not 0 < size <= maximum:
+        raise InvalidInput(
+            f"first must be between 1 and {maximum}.",
+            field="first",
+            code="INVALID_PAGE_SIZE",
+        )
+    return size
+
+
+def after_condition(
+    sort_column, id_column, cursor: str, descending: bool
+) -> ColumnElement:
+    """Rows strictly after the cursor in (sort, id) order."""
+    value, row_id = decode_cursor(cursor)
+    if descending:
+        return or_(sort_column < value, and_(sort_column == value, id_column < row_id))
+    return or_(sort_column > value, and_(sort_column == value, id_column > row_id))

@@ -1,0 +1,56 @@
+"""login and logout: bearer tokens for every other operation."""
+
+from typing import Annotated
+
+import strawberry
+
+from core.principal import require_authenticated
+from core.schema.context import Info
+from core.schema.errors import UserError, run_mutation
+from core.services.auth import login, revoke_token
+
+
+@strawberry.input(description="Credentials.")
+class LoginInput:
+    username: str = strawberry.field(
+        description="A system administrator's username, or user@domain."
+    )
+    password: str = strawberry.field(description="The password.")
+
+
+@strawberry.type(description="The result of login.")
+class LoginPayload:
+    token: str | None = strawberry.field(
+        default=None, description="Send as Authorization: Bearer <token>."
+    )
+    errors: list[UserError] = strawberry.field(description="Why the login failed.")
+
+
+@strawberry.type(description="The result of logout.")
+class LogoutPayload:
+    ok: bool = strawberry.field(default=False, description="The session was revoked.")
+    errors: list[UserError] = strawberry.field(description="Why it was not.")
+
+
+@strawberry.type
+class LoginMutation:
+    @strawberry.mutation(description="Log in and receive a bearer token.")
+    def login(
+        self,
+        info: Info,
+        input: Annotated[LoginInput, strawberry.argument(description="Credentials.")],
+    ) -> LoginPayload:
+        def act(session, ctx):
+            ttl = ctx.runtime.config.token_ttl_seconds
+            return {"token": login(session, input.username, input.password, ttl=ttl)}
+
+        return run_mutation(info, LoginPayload, act)
+
+    @strawberry.mutation(description="Revoke the token this request was sent with.")
+    def logout(self, info: Info) -> LogoutPayload:
+        def act(session, ctx):
+            principal = require_authenticated(ctx.principal)
+            revoke_token(session, principal.token_id)
+            return {"ok": True}
+
+        return run_mutation(info, LogoutPayload, act)

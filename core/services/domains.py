@@ -1,0 +1,263 @@
+"""Domains: creation, settings, status, renaming, moving and deletion."""
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core.addresses import clean_local_part
+from core.db import on_commit
+from core.errors import Conflict, InvalidInput, NotFound
+from core.models import Domain, User
+from core.passwords import hash_password, validate_password
+from core.principal import Principal, domain_not_found, require_domain_scope
+from core.runtime import Runtime
+from core.services import domain_folders
+from core.services.settings_access import clean_settings_patch
+from core.services.users import add_user
+from core.validation import clean_domain_name, clean_hostname
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DomainCreate:
+    name: str
+    admin_username: str
+    admin_password: str
+    hostname: str | None = None
+    folder: str | None = None
+
+
+def require_domain(session: Session, principal: Principal, name: str) -> Domain:
+    """The domain named, if the caller may see it; else ``DOMAIN_NOT_FOUND``."""
+    try:
+        clean = clean_domain_name(name)
+    except InvalidInput:
+        raise domain_not_found(name) from None
+    domain = session.exec(select(Domain).where(Domain.name == clean)).first()
+    if domain is None:
+        raise domain_not_found(name)
+    require_domain_scope(principal, domain.id, name)
+    return domain
+
+
+def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Domain:
+    """Create the domain row, its folder and its primary domain administrator."""
+    name = clean_domain_name(data.name)
+    local_part = clean_local_part(data.admin_username, field="adminUsername")
+    validate_password(data.admin_password, field="adminPassword")
+    folder = domain_folders.clean_folder(runtime.config, data.folder, name)
+    _check_name_free(session, name)
+    domain_folders.check_folder_free(session, folder, own_id=None)
+
+    template = _domain_template(session, runtime)
+    hostname = clean_hostname(data.hostname or template["hostname"])
+    domain = Domain(
+        name=name,
+        hostname=hostname.replace("%domain%", name),
+        folder=str(folder),
+        settings=template["settings"],
+    )
+    session.add(domain)
+    _flush_unique(session, name)
+
+    limit = runtime.registry.read("domain", domain.settings, "limits").users
+    admin = add_user(
+        session,
+        domain,
+        local_part,
+        data.admin_password,
+        user_limit=max(limit, 1),
+        is_domain_admin=True,
+        settings=runtime.registry.defaults("user"),
+    )
+    domain.primary_admin_id = admin.id
+    domain_folders.create_folder(session, folder)
+    (folder / local_part).mkdir(exist_ok=True)
+    runtime.plugins.notify(
+        "after_domain_create", session=session, runtime=runtime, domain=domain
+    )
+    on_commit(session, lambda: logger.info("Created domain %s in %s.", name, folder))
+    return domain
+
+
+def _domain_template(session: Session, runtime: Runtime) -> dict:
+    """The defaults new domains start from; templates extend this later."""
+    from core.services.templates import domain_template
+
+    return domain_template(session, runtime)
+
+
+def _check_name_free(session: Session, name: str, *, field: str = "name") -> None:
+    if session.exec(select(Domain.id).where(Domain.name == name)).first() is not None:
+        raise Conflict(
+            f"The domain {name} already exists.", field=field, code="DOMAIN_EXISTS"
+        )
+
+
+def _flush_unique(session: Session, name: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"The domain {name} already exists.", field="name", code="DOMAIN_EXISTS"
+        ) from None
+
+
+def update_domain(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    domain: Domain,
+    *,
+    hostname: str | None,
+    settings: dict[str, dict] | None,
+) -> Domain:
+    """Apply a hostname and a partial settings patch, all or nothing."""
+    if hostname is not None:
+        domain.hostname = clean_hostname(hostname).replace("%domain%", domain.name)
+    if settings:
+        patch = clean_settings_patch(session, runtime, principal, "domain", settings)
+        domain.settings = runtime.registry.apply_patch(
+            "domain", domain.settings, patch, prefix="settings"
+        )
+    session.add(domain)
+    return domain
+
+
+def set_domain_status(session: Session, domain: Domain, status: str) -> Domain:
+    if status not in {"enabled", "disabled"}:
+        raise InvalidInput("Status must be enabled or disabled.", field="status")
+    domain.status = status
+    session.add(domain)
+    logger.info("Domain %s is now %s.", domain.name, status)
+    return domain
+
+
+def rename_domain(
+    session: Session, runtime: Runtime, domain: Domain, new_name: str
+) -> Domain:
+    """Give the domain a new name; its default-placed folder follows."""
+    new = clean_domain_name(new_name, field="newName")
+    if new == domain.name:
+        raise InvalidInput(
+            "The new name is the current name.", field="newName", code="UNCHANGED"
+        )
+    _check_name_free(session, new, field="newName")
+    old_name, old_folder = domain.name, Path(domain.folder)
+
+    domain.name = new
+    if old_folder == domain_folders.default_folder(runtime.config, old_name).resolve():
+        new_folder = domain_folders.default_folder(runtime.config, new).resolve()
+        domain_folders.move_folder(session, old_folder, new_folder)
+        domain.folder = str(new_folder)
+    domain.hostname = domain.hostname.replace(old_name, new)
+    session.add(domain)
+    _flush_unique(session, new)
+    runtime.plugins.notify(
+        "after_domain_rename",
+        session=session,
+        runtime=runtime,
+        domain=domain,
+        old_name=old_name,
+    )
+    on_commit(session, lambda: logger.info("Renamed domain %s to %s.", old_name, new))
+    return domain
+
+
+def change_domain_path(
+    session: Session, runtime: Runtime, domain: Domain, raw: str
+) -> Domain:
+    """Move the domain's folder and everything in it."""
+    folder = domain_folders.clean_folder(runtime.config, raw, domain.name)
+    if folder == Path(domain.folder):
+        raise InvalidInput(
+            "The domain already lives there.", field="folder", code="UNCHANGED"
+        )
+    domain_folders.check_folder_free(session, folder, own_id=domain.id)
+
+    old = Path(domain.folder)
+    domain_folders.move_folder(session, old, folder)
+    domain.folder = str(folder)
+    session.add(domain)
+    on_commit(
+        session, lambda: logger.info("Moved domain %s to %s.", domain.name, folder)
+    )
+    return domain
+
+
+def change_domain_admin(
+    session: Session,
+    runtime: Runtime,
+    domain: Domain,
+    username: str,
+    password: str | None,
+) -> Domain:
+    """Make an existing user, or a new one, the primary domain administrator."""
+    local_part = clean_local_part(username, field="username")
+    user = session.exec(
+        select(User).where(User.domain_id == domain.id, User.local_part == local_part)
+    ).first()
+    if user is None:
+        user = _create_admin_user(session, runtime, domain, local_part, password)
+    elif password:
+        validate_password(password, field="password")
+        user.password_hash = hash_password(password)
+    user.is_domain_admin = True
+    session.add(user)
+    domain.primary_admin_id = user.id
+    session.add(domain)
+    return domain
+
+
+def _create_admin_user(session, runtime, domain, local_part, password) -> User:
+    if not password:
+        raise InvalidInput(
+            "A new domain administrator needs a password.",
+            field="password",
+            code="REQUIRED",
+        )
+    validate_password(password, field="password")
+    limit = runtime.registry.read("domain", domain.settings, "limits").users
+    user = add_user(
+        session,
+        domain,
+        local_part,
+        password,
+        user_limit=limit,
+        is_domain_admin=True,
+        settings=runtime.registry.defaults("user"),
+    )
+    (Path(domain.folder) / local_part).mkdir(parents=True, exist_ok=True)
+    return user
+
+
+def delete_domain(
+    session: Session, runtime: Runtime, domain: Domain, delete_files: bool
+) -> None:
+    """Delete the domain's rows; its folder too once that has committed."""
+    runtime.plugins.notify(
+        "before_domain_delete", session=session, runtime=runtime, domain=domain
+    )
+    domain_id, name, folder = domain.id, domain.name, Path(domain.folder)
+    session.delete(domain)
+    session.flush()
+    if delete_files:
+        on_commit(session, lambda: domain_folders.remove_tree(folder))
+    on_commit(
+        session,
+        lambda: runtime.plugins.notify(
+            "after_domain_delete", runtime=runtime, domain_id=domain_id, name=name
+        ),
+    )
+    on_commit(session, lambda: logger.info("Deleted domain %s.", name))
+
+
+def get_domain_by_id(session: Session, domain_id: int) -> Domain:
+    domain = session.get(Domain, domain_id)
+    if domain is None:
+        raise NotFound("No such domain.", code="DOMAIN_NOT_FOUND")
+    return domain

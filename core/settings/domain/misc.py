@@ -1,0 +1,56 @@
+"""The miscellaneous card."""
+
+from pydantic import Field, field_validator
+
+from core.settings.section import SectionModel, SectionSpec
+from core.validation import clean_url
+
+
+class MiscSettings(SectionModel):
+    logout_url_enabled: bool = Field(
+        default=False, description="Send users to the logout URL on logout."
+    )
+    logout_url: str | None = Field(
+        default=None, max_length=2048, description="Where users land on logout."
+    )
+    calendar_auto_clean_months: int = Field(
+        default=0,
+        ge=0,
+        le=120,
+        description="Remove calendar items older than this many months; 0 keeps them.",
+    )
+    domain_admins_create_domain_aliases: bool = Field(
+        default=False,
+        description="Let domain administrators create domain aliases.",
+    )
+    users_opt_out_of_directory: bool = Field(
+        default=False,
+        description="Let users leave the global address list.",
+    )
+    exclude_ip_from_received: bool = Field(
+        default=False,
+        description="Leave the client's IP address out of Received headers.",
+    )
+    autoresponder_once_per_day: bool = Field(
+        default=True,
+        description="Send an automatic reply to one sender at most once a day.",
+    )
+    primary_admin_as_postmaster: bool = Field(
+        default=True,
+        description="Use the primary domain administrator as postmaster when "
+        "the domain has no postmaster account.",
+    )
+
+    @field_validator("logout_url")
+    @classmethod
+    def check_logout_url(cls, value: str | None) -> str | None:
+        return None if value is None else clean_url(value)
+
+
+SECTION = SectionSpec(
+    name="misc",
+    model=MiscSettings,
+    scope="domain",
+    description="Miscellaneous behaviour of the domain.",
+    domain_admin_fields=frozenset({"calendar_auto_clean_months"}),
+)

@@ -1,0 +1,38 @@
+"""The base of every settings section: a typed model with defaults."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Scope = Literal["domain", "user"]
+
+
+class SectionModel(BaseModel):
+    """A settings section's fields, defaults and validation.
+
+    Every field needs a default (the reference's) and a ``description``; the
+    GraphQL types, storage, templates and CSV columns are derived from it.
+    Allowed field types: bool, int, str, str | None, enums (``enum.Enum`` with
+    string values), lists of str, and nested ``SectionModel`` subclasses.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A section as registered: its name, model and who may change it.
+
+    ``name`` is the camelCase key used in GraphQL, storage and setting paths
+    (``limits`` in ``limits.diskSpaceMb``). ``domain_admin_fields`` lists the
+    fields a domain administrator may change; everything else is for the
+    system administrator. ``plugin`` names the contributor, for errors.
+    """
+
+    name: str
+    model: type[SectionModel]
+    scope: Scope
+    description: str
+    domain_admin_fields: frozenset[str] = field(default_factory=frozenset)
+    plugin: str = "core"

@@ -1,0 +1,67 @@
+"""Normalise and check names that come from requests."""
+
+import re
+from ipaddress import ip_address
+from urllib.parse import urlsplit
+
+import idna
+
+from core.errors import InvalidInput
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def clean_domain_name(raw: str, *, field: str = "name") -> str:
+    """Lower-case, IDNA-encode and check a domain name.
+
+    Raises ``InvalidInput`` with code ``INVALID_DOMAIN`` for a name that is
+    not a valid, fully qualified host name (and so can't carry path
+    characters such as ``/``, ``\\`` or ``..``).
+    """
+    name = raw.strip().rstrip(".").lower()
+    try:
+        ascii_name = idna.encode(name, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        raise _bad_domain(raw, field) from None
+    labels = ascii_name.split(".")
+    too_long = len(ascii_name) > 253
+    if too_long or len(labels) < 2 or not all(_LABEL.match(x) for x in labels):
+        raise _bad_domain(raw, field)
+    if labels[-1].isdigit():
+        raise _bad_domain(raw, field)
+    return ascii_name
+
+
+def _bad_domain(raw: str, field: str) -> InvalidInput:
+    return InvalidInput(
+        f"{raw!r} is not a valid domain name.", field=field, code="INVALID_DOMAIN"
+    )
+
+
+def clean_hostname_or_ip(raw: str) -> str:
+    """Accept an IP address or a host name; raise ``ValueError`` otherwise."""
+    value = raw.strip()
+    try:
+        return str(ip_address(value))
+    except ValueError:
+        pass
+    try:
+        return clean_domain_name(value)
+    except InvalidInput:
+        raise ValueError(f"{raw!r} is neither an IP address nor a host name") from None
+
+
+def clean_hostname(raw: str, *, field: str = "hostname") -> str:
+    """A host name that may hold the ``%domain%`` variable."""
+    probe = raw.replace("%domain%", "example.com")
+    clean_domain_name(probe, field=field)
+    return raw.strip().lower()
+
+
+def clean_url(raw: str) -> str:
+    """An absolute http(s) URL; raise ``ValueError`` otherwise."""
+    value = raw.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError("must be an absolute http or https URL")
+    return value
