@@ -34,5 +34,6 @@ format: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/mailplane schema > schema.graphql
 
+# The data folder holds the database and every domain's mail: never removed here.
 clean:
-	rm -rf $(VENV) mailplane-data
+	rm -rf $(VENV) *.egg-info

@@ -6,15 +6,22 @@ from contextlib import asynccontextmanager
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
+from strawberry.types.graphql import OperationType
 
 from core.db import session_scope
+from core.downloads import ROUTE as DOWNLOAD_ROUTE
 from core.principal import ANONYMOUS, Principal
 from core.runtime import Runtime
 from core.schema.builder import build_schema
 from core.schema.context import Context
+from core.schema.websocket import AuthenticatingTransportWSHandler
 from core.services.auth import authenticate
 
 logger = logging.getLogger(__name__)
@@ -28,6 +35,8 @@ class MailplaneGraphQL(GraphQL):
     Resolvers are synchronous and use blocking database sessions; running
     the whole operation off the event loop keeps concurrent requests moving.
     """
+
+    graphql_transport_ws_handler_class = AuthenticatingTransportWSHandler
 
     def __init__(self, schema, runtime: Runtime) -> None:
         super().__init__(
@@ -55,6 +64,7 @@ class MailplaneGraphQL(GraphQL):
     ):
         if request_data.query is None:
             raise HTTPException(400, "No GraphQL query found in the request")
+        method = request_adapter.method
         try:
             return await run_in_threadpool(
                 self.schema.execute_sync,
@@ -63,16 +73,19 @@ class MailplaneGraphQL(GraphQL):
                 context_value=context,
                 root_value=root_value,
                 operation_name=request_data.operation_name,
-                allowed_operation_types=_allowed(request_adapter.method),
+                allowed_operation_types=_allowed(method),
                 operation_extensions=request_data.extensions,
             )
         except MissingQueryError as exc:
             raise HTTPException(400, "No GraphQL query found in the request") from exc
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except InvalidOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason(method)) from exc
 
 
-def _allowed(method: str):
-    from strawberry.types.graphql import OperationType
-
+def _allowed(method: str) -> set[OperationType]:
+    """Operations run over POST only: a GET could be sent by any web page."""
     if method == "GET":
         return set()
     return {OperationType.QUERY, OperationType.MUTATION}
@@ -87,14 +100,17 @@ def create_app(runtime: Runtime, schema=None) -> Starlette:
     schema = schema or build_schema(runtime)
     graphql = MailplaneGraphQL(schema, runtime)
     routes = [Route("/graphql", graphql, methods=["GET", "POST"])]
-    routes += [
-        route for _plugin, route in runtime.plugins.contributions("register_routes")
-    ]
+    routes += [WebSocketRoute("/graphql", graphql), DOWNLOAD_ROUTE]
+    routes += runtime.plugins.routes()
 
     @asynccontextmanager
     async def lifespan(app):
         logger.info("Serving Mailplane with data in %s.", runtime.config.data_dir)
+        from workers.embedded import start_jobs
+
+        jobs = await run_in_threadpool(start_jobs, runtime)
         yield
+        await run_in_threadpool(jobs.stop)
         runtime.engine.dispose()
 
     app = Starlette(routes=routes, lifespan=lifespan, max_body_size=MAX_BODY_BYTES)

@@ -1,7 +1,6 @@
 """The ``mailplane`` command."""
 
 import logging
-import sys
 
 import click
 
@@ -36,7 +35,17 @@ def _prepare(runtime) -> None:
         )
 
 
-@click.group()
+class MailplaneCommands(click.Group):
+    """Commands whose expected failures end in one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (ConfigurationError, MailplaneError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=MailplaneCommands)
 @click.option("--log-level", default="INFO", show_default=True, help="Logging level.")
 def main(log_level: str) -> None:
     """Mailplane: a GraphQL control plane for multi-tenant mail servers."""
@@ -44,6 +53,8 @@ def main(log_level: str) -> None:
         level=log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Alembic announces each of its internal plugins at INFO on every start.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 @main.command()
@@ -67,7 +78,26 @@ def serve(host: str | None, port: int | None) -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database to the newest schema."""
-    _prepare(_runtime())
+    runtime = _runtime()
+    try:
+        _prepare(runtime)
+    finally:
+        runtime.engine.dispose()
+
+
+@main.command()
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Jobs run at once by this process.",
+)
+def worker(threads: int) -> None:
+    """Run jobs from the broker of MAILPLANE_BROKER_URL until stopped."""
+    from workers.worker import run_worker
+
+    run_worker(_runtime(), threads=threads)
 
 
 @main.command()
@@ -80,21 +110,49 @@ def schema() -> None:
 
 @main.command("create-admin")
 @click.argument("username")
-@click.password_option(envvar="MAILPLANE_NEW_ADMIN_PASSWORD")
+@click.password_option(
+    envvar="MAILPLANE_NEW_ADMIN_PASSWORD",
+    help="Asked for when not given [MAILPLANE_NEW_ADMIN_PASSWORD].",
+)
 def create_admin(username: str, password: str) -> None:
-    """Create a system administrator."""
+    """Create a system administrator named USERNAME."""
     from core.services.admins import create_admin as create
 
     runtime = _runtime()
-    _prepare(runtime)
-    with session_scope(runtime.engine) as session:
-        create(session, username, password)
+    try:
+        _prepare(runtime)
+        with session_scope(runtime.engine) as session:
+            create(session, username, password)
+    finally:
+        runtime.engine.dispose()
     click.echo(f"Created system administrator {username}.")
 
 
+@main.group("license")
+def license_group() -> None:
+    """Inspect the license the server runs under."""
+
+
+@license_group.command("show")
+def license_show() -> None:
+    """Print the license in force, where it came from, and any refused."""
+    from core.services.license import describe_status
+
+    for line in describe_status(_runtime().license_status):
+        click.echo(line)
+
+
 def run() -> None:
-    try:
-        main()
-    except (ConfigurationError, MailplaneError) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+    """The console script's entry point."""
+    main()
+
+
+def _add_plugin_commands() -> None:
+    """Commands of built-in plugins: those the mail transport pipes mail to."""
+    from plugins.mailing_lists.cli import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_plugin_commands()

@@ -1,6 +1,7 @@
 """Configuration read from ``MAILPLANE_*`` environment variables."""
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,8 @@ class Config:
     port: int = DEFAULT_PORT
     admin_password: str | None = None
     broker_url: str = ""
+    broker_namespace: str = "mailplane"
+    broker_heartbeat_ms: int = 60_000
     smtp_url: str = ""
     plugins: dict[str, bool] = field(default_factory=dict)
     license_file: Path | None = None
@@ -63,9 +66,11 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         data_dir=data_dir,
         database_url=get("MAILPLANE_DATABASE_URL", ""),
         host=get("MAILPLANE_HOST", "127.0.0.1"),
-        port=_int(env, "MAILPLANE_PORT", DEFAULT_PORT),
+        port=_int(env, "MAILPLANE_PORT", DEFAULT_PORT, low=1, high=65535),
         admin_password=get("MAILPLANE_ADMIN_PASSWORD") or None,
         broker_url=get("MAILPLANE_BROKER_URL", ""),
+        broker_namespace=_name(env, "MAILPLANE_BROKER_NAMESPACE", "mailplane"),
+        broker_heartbeat_ms=_int(env, "MAILPLANE_BROKER_HEARTBEAT_MS", 60_000, low=100),
         smtp_url=get("MAILPLANE_SMTP_URL", ""),
         plugins=_plugin_switches(get("MAILPLANE_PLUGINS", "")),
         license_file=_optional_path(get("MAILPLANE_LICENSE_FILE")),
@@ -73,22 +78,38 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         graphiql=_bool(env, "MAILPLANE_GRAPHIQL", True),
         introspection=_bool(env, "MAILPLANE_INTROSPECTION", True),
         suggestions=_bool(env, "MAILPLANE_SUGGESTIONS", True),
-        token_ttl_seconds=_int(env, "MAILPLANE_TOKEN_TTL", 12 * 3600),
-        max_page_size=_int(env, "MAILPLANE_MAX_PAGE_SIZE", 500),
+        token_ttl_seconds=_int(env, "MAILPLANE_TOKEN_TTL", 12 * 3600, low=60),
+        max_page_size=_int(env, "MAILPLANE_MAX_PAGE_SIZE", 500, low=1),
+        max_query_depth=_int(env, "MAILPLANE_MAX_QUERY_DEPTH", 12, low=1),
+        max_aliases=_int(env, "MAILPLANE_MAX_ALIASES", 30, low=0),
+        max_tokens=_int(env, "MAILPLANE_MAX_TOKENS", 4000, low=100),
         domain_roots=_paths(get("MAILPLANE_DOMAIN_ROOTS", "")),
     )
 
 
-def _int(env, name: str, default: int) -> int:
+def _int(env, name: str, default: int, *, low: int = 0, high: int | None = None) -> int:
     raw = env.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ConfigurationError(
             f"{name} must be a whole number, not {raw!r}."
         ) from None
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise ConfigurationError(f"{name} must be {bounds}, not {value}.")
+    return value
+
+
+def _name(env, name: str, default: str) -> str:
+    raw = env.get(name) or default
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,62}", raw):
+        raise ConfigurationError(
+            f"{name} must be a letter then letters, digits, - or _, not {raw!r}."
+        )
+    return raw
 
 
 def _bool(env, name: str, default: bool) -> bool:

@@ -1,9 +1,18 @@
 """Every hook a plugin may implement.
 
-Contribution hooks are ``register_*`` and return lists; core merges them and
-stops start-up on a duplicate name, naming both plugins. Life-cycle hooks are
-called inside the transaction of the change, so a plugin may write its own
-rows with the ``session`` it receives; raising aborts the whole change.
+Contribution hooks are ``register_*`` and return lists (or, for operation
+rules, a dict); core merges them and stops start-up on a duplicate name,
+naming both plugins. A plugin whose contribution hook raises is logged at
+critical, marked FAILED and unregistered; the server starts without it.
+
+Life-cycle hooks named ``before_*``/``after_*`` run inside the transaction
+of the change, so a plugin may write its own rows with the ``session`` it
+receives; raising aborts the whole change. The ``after_*_delete`` hooks are
+the exception: they run once the deletion committed and get ids, not rows.
+
+Core calls every hook through a typed method of ``core.plugins.PluginHost``.
+The README's "Plugin guide" documents each hook; a test fails when one
+lacks a docstring or a guide entry.
 """
 
 from typing import Any
@@ -28,45 +37,51 @@ def register_user_sections() -> list:
 
 @hookspec
 def register_schema(types: Any) -> list:
-    """At schema build: return ``SchemaContribution`` items.
+    """At every schema build: return ``SchemaContribution`` items.
 
-    ``types`` is the ``BuiltTypes`` of this build (``Domain``, ``User``, the
-    settings types), for fields that return or take them.
+    ``types`` is the ``BuiltTypes`` of this build (the settings types of
+    domains and users), for fields that return or take them.
     """
 
 
 @hookspec
 def register_routes() -> list:
-    """At start-up: return starlette routes to mount beside ``/graphql``."""
+    """At app creation: return starlette routes to mount beside ``/graphql``."""
 
 
 @hookspec
 def register_export_columns(kind: str) -> list:
-    """At export: return ``ExportColumn`` items for ``kind`` (domains or users)."""
+    """At a CSV export: return ``ExportColumn`` items for ``kind`` (domains, users).
+
+    ``ExportColumn`` is ``core.services.export_columns.ExportColumn``: a
+    header and a SQL expression over the exported table, or a function of
+    the row.
+    """
 
 
 @hookspec
 def register_actors(broker: Any) -> None:
-    """After the broker is chosen: import or declare the plugin's actors."""
+    """Once the dramatiq broker is chosen: import or declare the plugin's actors."""
 
 
 @hookspec
 def register_operation_rules() -> dict:
-    """At start-up: map each GraphQL operation the plugin adds to who may call it.
+    """At start-up: return ``{operation field name: set of role names}``.
 
-    Values are sets of role names (``SYSTEM_ADMIN``, ``DOMAIN_ADMIN``,
-    ``USER``, ``ANONYMOUS``); the authorisation matrix test reads them.
+    Role names are ``SYSTEM_ADMIN``, ``DOMAIN_ADMIN``, ``USER`` and
+    ``ANONYMOUS``; list every GraphQL operation the plugin adds, with who
+    may call it. The authorisation matrix test reads them.
     """
 
 
 @hookspec
 def after_domain_create(session: Any, runtime: Any, domain: Any) -> None:
-    """After a domain row and folder exist, in the creating transaction."""
+    """After a domain row, its folder and administrator exist, in that transaction."""
 
 
 @hookspec
 def after_domain_rename(session: Any, runtime: Any, domain: Any, old_name: str) -> None:
-    """After a domain was renamed, in the renaming transaction."""
+    """After a domain was renamed, in the renaming transaction; return nothing."""
 
 
 @hookspec
@@ -76,14 +91,77 @@ def before_domain_delete(session: Any, runtime: Any, domain: Any) -> None:
 
 @hookspec
 def after_domain_delete(runtime: Any, domain_id: int, name: str) -> None:
-    """After a domain's deletion committed."""
+    """After a domain's deletion committed; clean up what lives outside the database."""
 
 
 @hookspec
 def after_user_create(session: Any, runtime: Any, user: Any) -> None:
-    """After a user row exists, in the creating transaction."""
+    """After a user row exists, in the creating transaction; return nothing."""
+
+
+@hookspec
+def after_user_rename(
+    session: Any, runtime: Any, user: Any, old_local_part: str
+) -> None:
+    """After a user's address changed, in the renaming transaction."""
 
 
 @hookspec
 def before_user_delete(session: Any, runtime: Any, user: Any) -> None:
     """Before a user's row is deleted, in the deleting transaction."""
+
+
+@hookspec
+def after_user_delete(runtime: Any, user_id: int, email: str) -> None:
+    """After a user's deletion committed; clean up what lives outside the database."""
+
+
+@hookspec
+def validate_user_propagation(
+    session: Any, runtime: Any, domain: Any, changes: dict
+) -> str | None:
+    """Before user defaults reach a domain's users: return why to refuse, or None.
+
+    Called once per chosen domain, in the propagating transaction, for dry
+    runs too. ``domain`` is the ``Domain`` row (``user_count`` counts its
+    users); ``changes`` maps each section to the fields every user of the
+    domain would get (``{"eas": {"enabled": True}}``; a whole section lists
+    every field), ``%domain%`` already expanded. Return a message to leave
+    the domain unchanged and report it (say, EAS access beyond the domain's
+    EAS accounts); None lets it through. Raising aborts the propagation.
+    """
+
+
+@hookspec
+def after_user_propagation(
+    session: Any, runtime: Any, domain_ids: list[int], changes: dict
+) -> None:
+    """After user defaults reached users of ``domain_ids``, in that transaction.
+
+    ``changes`` is shaped as for ``validate_user_propagation``, with
+    ``%domain%`` unexpanded. Called only when some user changed; recount
+    what the plugin keeps per domain (accounts in use). Return nothing.
+    """
+
+
+@hookspec(firstresult=True)
+def login_challenge(session: Any, runtime: Any, user: Any) -> str | None:
+    """After a user's password was verified, before a token: return a challenge.
+
+    Return an opaque string the user must answer through the plugin's own
+    mutation (two-step authentication) to get a token, or None to let the
+    login go on. The first plugin to return one wins; ``login`` then
+    returns ``twoStepRequired`` and the challenge instead of a token. Runs
+    in the login transaction, so rows the plugin writes persist.
+    """
+
+
+@hookspec(firstresult=True)
+def login_restriction(session: Any, runtime: Any, user: Any) -> str | None:
+    """When no challenge stands, before a token: return a session restriction.
+
+    Return the name of the only operations the session may use (a
+    restricted session, ``Principal.restricted_to``) or None for a full
+    session. Core refuses a restricted session everywhere else with
+    ``SESSION_RESTRICTED``; the plugin's own operations accept it.
+    """

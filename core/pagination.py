@@ -2,6 +2,7 @@
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,14 +31,16 @@ def decode_cursor(cursor: str) -> tuple[Any, int]:
     try:
         value, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError):
-        raise InvalidInput(
-            "The cursor is not valid.", field="after", code="INVALID_CURSOR"
-        ) from None
-    if not isinstance(row_id, int):
-        raise InvalidInput(
-            "The cursor is not valid.", field="after", code="INVALID_CURSOR"
-        )
+        raise _invalid_cursor() from None
+    if not isinstance(row_id, int) or isinstance(row_id, bool):
+        raise _invalid_cursor()
     return value, row_id
+
+
+def _invalid_cursor() -> InvalidInput:
+    return InvalidInput(
+        "The cursor is not valid.", field="after", code="INVALID_CURSOR"
+    )
 
 
 def clean_page_size(first: int | None, maximum: int, default: int = 50) -> int:
@@ -52,10 +55,24 @@ def clean_page_size(first: int | None, maximum: int, default: int = 50) -> int:
 
 
 def after_condition(
-    sort_column, id_column, cursor: str, descending: bool
+    sort_column,
+    id_column,
+    cursor: str,
+    descending: bool,
+    parse: Callable[[Any], Any] | None = None,
 ) -> ColumnElement:
-    """Rows strictly after the cursor in (sort, id) order."""
+    """Rows strictly after the cursor in (sort, id) order.
+
+    ``parse`` turns the cursor's sort value back into the column's type and
+    raises ``ValueError`` or ``TypeError`` when it does not fit, which makes
+    the cursor invalid (say, one taken from a list sorted another way).
+    """
     value, row_id = decode_cursor(cursor)
+    if parse is not None:
+        try:
+            value = parse(value)
+        except (ValueError, TypeError):
+            raise _invalid_cursor() from None
     if descending:
         return or_(sort_column < value, and_(sort_column == value, id_column < row_id))
     return or_(sort_column > value, and_(sort_column == value, id_column > row_id))

@@ -1,114 +1,127 @@
 """The plugin host: finds plugins, decides which load, and calls their hooks.
 
-Core's own sections come from ``core.builtin`` through the same manager as
-every plugin. Built-in plugins live in ``plugins/<name>/``; third-party ones
-are found through the entry-point group ``mailplane.plugins``. Each plugin
-module exposes ``PLUGIN_INFO``; an Enterprise plugin loads only when the
-license grants its feature.
+Core's own contributions come from ``core.builtin`` through the same manager
+as every plugin. Built-in plugins live in ``plugins/<name>/`` and are listed
+in ``BUILTIN_PLUGINS``; third-party ones are found through the entry-point
+group ``mailplane.plugins``. Each plugin module exposes ``PLUGIN_INFO``; one
+that needs an edition or a feature loads only when the license grants both.
+Core calls hooks through the typed methods of ``PluginHost``.
 """
 
 import importlib
 import logging
-from dataclasses import dataclass
-from enum import Enum
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any
 
 import pluggy
 
 from core import hookspecs
 from core.errors import PluginError
+from core.plugin_info import (
+    LicenseLike,
+    PluginInfo,
+    PluginState,
+    PluginStatus,
+    check_info,
+    decide_state,
+)
+
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "PluginHost",
+    "PluginInfo",
+    "PluginState",
+    "PluginStatus",
+    "decide_state",
+]
 
 logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "mailplane.plugins"
 
-BUILTIN_PLUGINS: tuple[str, ...] = ()
-
-
-class PluginState(Enum):
-    ACTIVE = "active"
-    DISABLED = "disabled"
-    NEEDS_LICENSE = "needs_license"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class PluginInfo:
-    """What a plugin declares about itself in its module's ``PLUGIN_INFO``.
-
-    ``feature`` is the license feature that must be granted for the plugin
-    to load; None means it loads in every edition. ``edition`` documents the
-    lowest edition that includes it.
-    """
-
-    name: str
-    version: str
-    description: str
-    edition: str = "free"
-    feature: str | None = None
-    enabled_by_default: bool = True
-
-
-@dataclass(frozen=True)
-class PluginStatus:
-    info: PluginInfo
-    state: PluginState
-    reason: str
-
-
-class LicenseLike(Protocol):
-    def grants(self, feature: str) -> bool: ...
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.eas",
+    "plugins.mapi_ews",
+    "plugins.mailing_lists",
+    "plugins.autodiscover",
+    "plugins.twostep",
+)
 
 
 class PluginHost:
-    """Typed access to the hooks of the plugins that loaded."""
+    """The plugins that are known, the ones that loaded, and typed hook calls."""
 
     def __init__(self, switches: dict[str, bool], license: LicenseLike) -> None:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self.statuses: dict[str, PluginStatus] = {}
+        self._modules: dict[str, str] = {}
         self._switches = switches
         self._license = license
 
     def load(self, modules: list[ModuleType] | None = None) -> None:
-        """Register core, then built-in, then entry-point plugins, in order."""
+        """Register core, then the given modules (default: discover them)."""
         import core.builtin
 
         self.manager.register(core.builtin, name="core")
-        for module in modules if modules is not None else discover_plugins():
+        for module in self._discover() if modules is None else modules:
             self._consider(module)
         self._check_unknown_switches()
 
+    def _discover(self) -> list[ModuleType]:
+        """Built-in plugin modules, then those of installed distributions."""
+        modules = [importlib.import_module(name) for name in BUILTIN_PLUGINS]
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                module = entry.load()
+            except Exception as exc:
+                logger.critical("Plugin entry point %s failed to import.", entry.value)
+                self._record_broken_entry(entry, exc)
+                continue
+            if module not in modules:
+                modules.append(module)
+        return modules
+
+    def _record_broken_entry(self, entry: EntryPoint, exc: Exception) -> None:
+        version = entry.dist.version if entry.dist else "unknown"
+        info = PluginInfo(entry.name, version, f"Entry point {entry.value}.")
+        reason = f"Failed to import: {type(exc).__name__}: {exc}"
+        self.statuses[entry.name] = PluginStatus(info, PluginState.FAILED, reason)
+
     def _consider(self, module: ModuleType) -> None:
         info = getattr(module, "PLUGIN_INFO", None)
-        if not isinstance(info, PluginInfo):
-            raise PluginError(
-                f"Plugin module {module.__name__} has no PLUGIN_INFO; declare "
-                "PLUGIN_INFO = PluginInfo(...) at its top level."
+        problem = check_info(module, info)
+        if problem:
+            logger.critical(
+                "Plugin module %s is unusable: %s", module.__name__, problem
             )
-        taken = self.statuses.get(info.name)
-        if taken is not None or info.name == "core":
-            raise PluginError(
-                f"Two plugins are named {info.name!r} ({module.__name__} and an "
-                "earlier one); rename one of them."
-            )
-        state, reason = self._decide(info)
+            self._record_unusable(module, info, problem)
+            return
+
+        self._check_name_free(info.name, module)
+        state, reason = decide_state(info, self._switches, self._license)
         if state is PluginState.ACTIVE:
             state, reason = self._register(module, info)
         self.statuses[info.name] = PluginStatus(info, state, reason)
+        self._modules[info.name] = module.__name__
 
-    def _decide(self, info: PluginInfo) -> tuple[PluginState, str]:
-        if not self._switches.get(info.name, info.enabled_by_default):
-            return PluginState.DISABLED, "Disabled by configuration."
-        if info.feature and not self._license.grants(info.feature):
-            return (
-                PluginState.NEEDS_LICENSE,
-                f"The license does not grant the {info.feature!r} feature "
-                f"({info.edition} edition).",
+    def _record_unusable(self, module: ModuleType, info, problem: str) -> None:
+        # Keep what the plugin says of itself, minus the fields at fault.
+        if isinstance(info, PluginInfo) and info.name.isidentifier():
+            info = PluginInfo(info.name, info.version, info.description)
+        else:
+            info = PluginInfo(module.__name__, "unknown", "No usable PLUGIN_INFO.")
+        self.statuses[info.name] = PluginStatus(info, PluginState.FAILED, problem)
+
+    def _check_name_free(self, name: str, module: ModuleType) -> None:
+        if name == "core" or name in self.statuses:
+            earlier = self._modules.get(name, name)
+            raise PluginError(
+                f"Two plugins are named {name!r} ({earlier} and "
+                f"{module.__name__}); rename one or uninstall it."
             )
-        return PluginState.ACTIVE, "Loaded."
 
     def _register(self, module: ModuleType, info: PluginInfo):
         try:
@@ -127,32 +140,153 @@ class PluginHost:
                 ", ".join(sorted(unknown)),
             )
 
+    def changes_under(self, license: LicenseLike) -> list[str]:
+        """Plugins whose state a restart under ``license`` would change."""
+        return [
+            name
+            for name, status in self.statuses.items()
+            if status.state is not PluginState.FAILED
+            and decide_state(status.info, self._switches, license)[0]
+            is not status.state
+        ]
+
     def is_active(self, name: str) -> bool:
         status = self.statuses.get(name)
         return status is not None and status.state is PluginState.ACTIVE
 
-    # Contribution hooks: each result is a list per plugin, flattened here
-    # with the plugin's name kept so duplicates can name both contributors.
+    # Contribution hooks. Results keep the contributing plugin's name so a
+    # duplicate can name both; they come in registration order (core first).
+
+    def domain_sections(self) -> list[tuple[str, Any]]:
+        return self.contributions("register_domain_sections")
+
+    def user_sections(self) -> list[tuple[str, Any]]:
+        return self.contributions("register_user_sections")
+
+    def schema_contributions(self, types: Any) -> list[tuple[str, Any]]:
+        return self.contributions("register_schema", types=types)
+
+    def export_columns(self, kind: str) -> list[tuple[str, Any]]:
+        return self.contributions("register_export_columns", kind=kind)
+
+    def routes(self) -> list:
+        """Every plugin's routes; a path claimed twice stops start-up."""
+        owners: dict[str, str] = {"/graphql": "core"}
+        routes = []
+        for plugin, route in self.contributions("register_routes"):
+            path = getattr(route, "path", None)
+            if path in owners:
+                raise PluginError(
+                    f"The route {path} of plugin {plugin!r} is already served "
+                    f"by {owners[path]!r}; change one of the paths."
+                )
+            owners[path] = plugin
+            routes.append(route)
+        return routes
+
+    def operation_rules(self) -> dict[str, frozenset[str]]:
+        """Who may call each plugin operation; one named twice stops start-up."""
+        rules: dict[str, frozenset[str]] = {}
+        owners: dict[str, str] = {}
+        for plugin, result in self._call_each("register_operation_rules"):
+            for operation, roles in (result or {}).items():
+                if operation in owners:
+                    raise PluginError(
+                        f"Plugins {owners[operation]!r} and {plugin!r} both "
+                        f"declare rules for {operation!r}; rename one operation."
+                    )
+                owners[operation] = plugin
+                rules[operation] = frozenset(roles)
+        return rules
+
+    def register_actors(self, broker: Any) -> None:
+        self._call_each("register_actors", broker=broker)
 
     def contributions(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Flatten the lists a ``register_*`` hook returns, with their plugins."""
+        return [
+            (plugin, item)
+            for plugin, result in self._call_each(hook_name, **kwargs)
+            for item in result or []
+        ]
+
+    def _call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         hook = getattr(self.manager.hook, hook_name)
-        items = []
-        for impl in reversed(hook.get_hookimpls()):
-            result = impl.function(**{k: kwargs[k] for k in impl.argnames})
-            items.extend((impl.plugin_name, item) for item in result or [])
-        return items
+        results = []
+        # get_hookimpls() lists implementations in registration order.
+        for impl in hook.get_hookimpls():
+            try:
+                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
+            except Exception as exc:
+                if impl.plugin_name == "core":
+                    raise
+                self._isolate(impl.plugin_name, hook_name, exc)
+                continue
+            results.append((impl.plugin_name, result))
+        return results
+
+    def _isolate(self, plugin: str, hook_name: str, exc: Exception) -> None:
+        """Unload a plugin whose contribution hook raised; start without it."""
+        logger.critical(
+            "Plugin %s failed in %s and was unloaded.", plugin, hook_name, exc_info=exc
+        )
+        self.manager.unregister(name=plugin)
+        status = self.statuses[plugin]
+        reason = f"{hook_name} raised {type(exc).__name__}: {exc}"
+        self.statuses[plugin] = PluginStatus(status.info, PluginState.FAILED, reason)
+
+    # Life-cycle hooks: exceptions propagate and abort the change.
+
+    def after_domain_create(self, *, session, runtime, domain) -> None:
+        self.manager.hook.after_domain_create(
+            session=session, runtime=runtime, domain=domain
+        )
+
+    def after_domain_rename(self, *, session, runtime, domain, old_name) -> None:
+        self.manager.hook.after_domain_rename(
+            session=session, runtime=runtime, domain=domain, old_name=old_name
+        )
+
+    def before_domain_delete(self, *, session, runtime, domain) -> None:
+        self.manager.hook.before_domain_delete(
+            session=session, runtime=runtime, domain=domain
+        )
+
+    def after_domain_delete(self, *, runtime, domain_id, name) -> None:
+        self.manager.hook.after_domain_delete(
+            runtime=runtime, domain_id=domain_id, name=name
+        )
+
+    def after_user_create(self, *, session, runtime, user) -> None:
+        self.manager.hook.after_user_create(session=session, runtime=runtime, user=user)
+
+    def after_user_rename(self, *, session, runtime, user, old_local_part) -> None:
+        self.manager.hook.after_user_rename(
+            session=session, runtime=runtime, user=user, old_local_part=old_local_part
+        )
+
+    def before_user_delete(self, *, session, runtime, user) -> None:
+        self.manager.hook.before_user_delete(
+            session=session, runtime=runtime, user=user
+        )
+
+    def after_user_delete(self, *, runtime, user_id, email) -> None:
+        self.manager.hook.after_user_delete(
+            runtime=runtime, user_id=user_id, email=email
+        )
+
+    # Login hooks: the first plugin to answer wins; exceptions abort the login.
+
+    def login_challenge(self, *, session, runtime, user) -> str | None:
+        return self.manager.hook.login_challenge(
+            session=session, runtime=runtime, user=user
+        )
+
+    def login_restriction(self, *, session, runtime, user) -> str | None:
+        return self.manager.hook.login_restriction(
+            session=session, runtime=runtime, user=user
+        )
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
-        """Call a life-cycle hook; exceptions propagate and abort the change."""
+        """Call a life-cycle hook by name; prefer the typed methods above."""
         getattr(self.manager.hook, hook_name)(**kwargs)
-
-
-def discover_plugins() -> list[ModuleType]:
-    """Built-in plugin modules, then those of installed distributions."""
-    modules = [importlib.import_module(name) for name in BUILTIN_PLUGINS]
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            modules.append(entry.load())
-        except Exception as exc:
-            logger.critical("Plugin entry point %s failed to import: %s", entry, exc)
-    return modules

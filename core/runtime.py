@@ -16,29 +16,42 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Runtime:
-    """Built once at start-up and shared by the API, workers and commands."""
+    """Built once at start-up and shared by the API, workers and commands.
+
+    ``license_status`` is a ``core.services.license.LicenseStatus``; it
+    changes in place when a system administrator installs a license.
+    """
 
     config: Config
     engine: Engine
     plugins: PluginHost
     registry: SettingsRegistry
-    license: Any
+    license_status: Any
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def license(self):
+        """The ``core.licensing.License`` in force."""
+        return self.license_status.license
 
 
 def build_runtime(config: Config, *, plugin_modules=None) -> Runtime:
-    """Load the license and plugins, then collect every settings section."""
-    from core.services.license import load_configured_license
+    """Load the license, then the plugins it allows, then every section.
 
-    license = load_configured_license(config)
-    host = PluginHost(config.plugins, license)
+    ``plugin_modules`` replaces discovery (built-in list and entry points);
+    tests pass ``[]`` for core alone.
+    """
+    from core.services.license import load_license_status
+
+    engine = make_engine(config.effective_database_url)
+    status = load_license_status(config, engine)
+
+    host = PluginHost(config.plugins, status.license)
     host.load(plugin_modules)
 
     registry = SettingsRegistry()
-    for _plugin, spec in host.contributions("register_domain_sections"):
+    for _plugin, spec in host.domain_sections():
         registry.register(spec)
-    for _plugin, spec in host.contributions("register_user_sections"):
+    for _plugin, spec in host.user_sections():
         registry.register(spec)
-
-    engine = make_engine(config.effective_database_url)
-    return Runtime(config, engine, host, registry, license)
+    return Runtime(config, engine, host, registry, status)

@@ -98,24 +98,36 @@ def runtime(config):
 
 
 def _empty_tables(engine) -> None:
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    """Empty every table between tests.
+
+    On PostgreSQL, DELETE plus a sequence reset is about a hundred times
+    faster than TRUNCATE on tables this small, and ids still start at 1.
+    """
+    tables = [t for t in reversed(SQLModel.metadata.sorted_tables)]
+    statements = [f'DELETE FROM "{table.name}"' for table in tables]
+    if engine.dialect.name == "postgresql":
+        statements += [
+            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), 1, false)"
+            for table in tables
+            if "id" in table.columns and table.columns["id"].autoincrement is not False
+        ]
+        with engine.begin() as connection:
+            connection.exec_driver_sql("; ".join(statements))
+        return
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))
+        for statement in statements:
+            connection.exec_driver_sql(statement)
 
 
 _schemas: dict[tuple, object] = {}
 
 
 def cached_schema(runtime):
-    """Schemas depend only on the loaded plugins; build each kind once."""
+    """Schemas depend only on the active plugins; build each kind once."""
     from core.schema.builder import build_schema
 
-    key = (*sorted(runtime.plugins.statuses), runtime.config.suggestions)
+    active = sorted(n for n in runtime.plugins.statuses if runtime.plugins.is_active(n))
+    key = (*active, runtime.config.suggestions)
     if key not in _schemas:
         _schemas[key] = build_schema(runtime)
     return _schemas[key]

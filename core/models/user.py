@@ -9,7 +9,14 @@ from core.models.base import json_field, optional_timestamp_field, timestamp_fie
 
 
 class User(SQLModel, table=True):
-    """A mailbox: an address on its domain, its credentials and profile."""
+    """A mailbox: an address on its domain, its credentials and profile.
+
+    ``settings`` holds the user settings sections of the registry
+    (``serviceAccess`` and the plugins'). ``forwarding`` holds automated
+    forwarding as ``{"allowed": bool, "keep_copy": bool, "addresses": [...]}``;
+    a missing key reads as its default (see ``core.services.users``).
+    ``mailbox_size_mb`` of 0 means no limit of its own.
+    """
 
     __table_args__ = (UniqueConstraint("domain_id", "local_part"),)
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 import strawberry
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -19,9 +18,15 @@ from strawberry.tools import merge_types
 from core.errors import PluginError
 from core.runtime import Runtime
 from core.schema import fragments
+from core.schema.execution import (
+    MailplaneSchema,
+    execution_context_class,
+    plan_leaf_fields,
+)
 from core.schema.extensions import CallerGuard, should_mask
+from core.schema.query_limits import query_limits_rule
 from core.schema.scalars import SCALAR_MAP
-from core.schema.settings_types import SettingsTypeBuilder
+from core.schema.settings_types import SettingsTypeBuilder, bind_section_readers
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +64,7 @@ def build_schema(runtime: Runtime) -> strawberry.Schema:
     }
     extra_types = [t for _plugin, item in contributions for t in item.types]
     config = runtime.config
-    return strawberry.Schema(
+    schema = MailplaneSchema(
         query=roots["query"],
         mutation=roots["mutation"],
         subscription=roots["subscription"],
@@ -68,7 +73,11 @@ def build_schema(runtime: Runtime) -> strawberry.Schema:
         config=StrawberryConfig(
             disable_field_suggestions=not config.suggestions, scalar_map=SCALAR_MAP
         ),
+        execution_context_class=execution_context_class(),
     )
+    bind_section_readers(schema._schema, [types.domain_settings, types.user_settings])
+    plan_leaf_fields(schema._schema)
+    return schema
 
 
 def _build_settings_types(runtime: Runtime) -> BuiltTypes:
@@ -122,14 +131,21 @@ def _check_duplicate_fields(kind: str, fragments_of_kind: list) -> None:
 
 
 def _extensions(config) -> list:
+    """Extension factories, in order: limits, caches, caller guard, masking.
+
+    The limits rule is made once here, so that every request carries the
+    same rule classes and the validation cache finds its entries again.
+    """
+    limits = [
+        query_limits_rule(
+            max_depth=config.max_query_depth, max_aliases=config.max_aliases
+        )
+    ]
     return [
-        lambda: QueryDepthLimiter(max_depth=config.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=config.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
+        lambda: AddValidationRules(limits),
+        CallerGuard,
         ParserCache,
         ValidationCache,
-        lambda: CallerGuard(
-            introspection=config.introspection, suggestions=config.suggestions
-        ),
         lambda: MaskErrors(should_mask_error=should_mask),
     ]

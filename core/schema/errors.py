@@ -9,7 +9,9 @@ from sqlmodel import Session
 
 from core.db import session_scope
 from core.errors import InvalidInputs, MailplaneError
+from core.schema.admin import auditing
 from core.schema.context import Context, Info
+from core.services.api_keys import refuse_read_only
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +45,19 @@ def run_mutation(
     ``action`` returns the payload's fields. A ``MailplaneError`` rolls back
     everything and becomes the payload's ``errors``; anything else propagates
     to the masking extension, which logs it and hides it from the client.
+    Either way that ends in an audit entry; read-only API keys get no further.
     """
     context: Context = info.context
     try:
         with session_scope(context.runtime.engine) as session:
             session.info["context"] = context
+            auditing.watch_mutation(session)
+            refuse_read_only(context.principal)
             fields = action(session, context)
+            auditing.record_success(session, info)
     except MailplaneError as exc:
         logger.info("Refused %s: %s.", info.field_name, exc.code)
+        auditing.record_refusal(info, exc)
         return payload(errors=user_errors(exc))
     return payload(errors=[], **fields)
 

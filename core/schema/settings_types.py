@@ -13,7 +13,9 @@ from enum import Enum
 from typing import Any, Optional, get_args, get_origin
 
 import strawberry
+from graphql import GraphQLSchema
 from pydantic.fields import FieldInfo
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import has_object_definition
 from strawberry.types.unset import UNSET
 
@@ -23,7 +25,11 @@ from core.text import to_camel
 
 
 class SettingsView:
-    """A stored settings document, read section by section on demand."""
+    """A stored settings document, read section by section on demand.
+
+    Any object with ``read(section_name) -> SectionModel`` may stand where
+    a container type (``DomainSettings``) is returned.
+    """
 
     __slots__ = ("_registry", "_scope", "_stored")
 
@@ -51,10 +57,8 @@ class SettingsTypeBuilder:
         in_ns: dict[str, Any] = {"__annotations__": {}}
         for spec in self.registry.sections(scope):
             output = self.output_type(spec.model, spec.description)
-            out_ns[spec.name] = strawberry.field(
-                resolver=_section_resolver(spec.name, output),
-                description=spec.description,
-            )
+            out_ns["__annotations__"][spec.name] = output
+            out_ns[spec.name] = strawberry.field(description=spec.description)
             patch = self.input_type(spec.model, spec.description)
             in_ns["__annotations__"][spec.name] = Optional[patch]  # noqa: UP045
             in_ns[spec.name] = strawberry.field(
@@ -111,6 +115,27 @@ class SettingsTypeBuilder:
         return annotation
 
 
+def bind_section_readers(schema: GraphQLSchema, containers: list[type]) -> None:
+    """Resolve the section fields of container types with ``root.read(name)``.
+
+    The fields are declared without a strawberry resolver and get a plain
+    graphql-core one here: a strawberry resolver costs several times more
+    per call, paid for every section of every row of a list.
+    """
+    for container in containers:
+        graphql_type = schema.get_type(container.__strawberry_definition__.name)
+        for field_def in graphql_type.fields.values():
+            definition = field_def.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
+            field_def.resolve = _section_reader(definition.python_name)
+
+
+def _section_reader(name: str):
+    def read(root, _info) -> SectionModel:
+        return root.read(name)
+
+    return read
+
+
 def graphql_enum(enum: type[Enum]) -> type[Enum]:
     """Declare a settings enum to strawberry once, however many builds run."""
     if not has_object_definition(enum) and not hasattr(
@@ -118,13 +143,6 @@ def graphql_enum(enum: type[Enum]) -> type[Enum]:
     ):
         strawberry.enum(enum, description=_doc(enum))
     return enum
-
-
-def _section_resolver(name: str, output: type):
-    def resolve(root: SettingsView) -> output:  # type: ignore[valid-type]
-        return root.read(name)
-
-    return resolve
 
 
 def _describe(info: FieldInfo) -> str:

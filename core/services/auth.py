@@ -3,39 +3,58 @@
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
 from core.errors import InvalidInput, Unauthenticated
-from core.models import AuthToken, Domain, SystemAdmin, User
+from core.models import AuthToken, Domain, DomainAlias, SystemAdmin, User
 from core.models.base import as_utc, utcnow
 from core.passwords import DUMMY_HASH, verify_password
 from core.principal import Principal, Role
+from core.services.api_keys import API_KEY_PREFIX, authenticate_api_key
+from core.services.user_fields import split_mailbox_address
 
 logger = logging.getLogger(__name__)
 
 TOKEN_BYTES = 32
+RESTRICTED_TTL_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A token, or the challenge a plugin asks to be answered before one."""
+
+    token: str | None
+    challenge: str | None = None
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(session: Session, username: str, password: str, *, ttl: int) -> str:
-    """Check credentials and issue a token; every failure looks the same."""
+def login(
+    session: Session, username: str, password: str, *, ttl: int, runtime: Any
+) -> LoginResult:
+    """Check credentials and issue a token; every failure looks the same.
+
+    For users, ``runtime``'s plugins may ask for a challenge instead of a
+    token, or restrict the session (``login_challenge``, ``login_restriction``).
+    """
     username = username.strip().lower()
     if "@" in username:
         user = _find_user(session, username)
         if user is not None and _user_may_log_in(session, user, password):
-            return _issue_user_token(session, user, ttl)
+            return _user_login(session, runtime, user, ttl)
     else:
         admin = session.exec(
             select(SystemAdmin).where(SystemAdmin.username == username)
         ).first()
         if admin is not None and verify_password(admin.password_hash, password):
-            return issue_token(
-                session, Role.SYSTEM_ADMIN, ttl, system_admin_id=admin.id
+            return LoginResult(
+                issue_token(session, Role.SYSTEM_ADMIN, ttl, system_admin_id=admin.id)
             )
         if admin is None:
             verify_password(DUMMY_HASH, password)
@@ -46,15 +65,25 @@ def login(session: Session, username: str, password: str, *, ttl: int) -> str:
 
 
 def _find_user(session: Session, address: str) -> User | None:
-    local_part, _, domain_name = address.rpartition("@")
-    row = session.exec(
-        select(User)
-        .join(Domain, Domain.id == User.domain_id)
-        .where(Domain.name == domain_name, User.local_part == local_part)
-    ).first()
+    """The user of an address on its domain or on one of the domain's aliases."""
+    try:
+        local_part, name = split_mailbox_address(address, field="username")
+    except InvalidInput:
+        local_part, name = "", ""
+    row = _user_on(session, local_part, Domain.name == name, Domain.id) or _user_on(
+        session, local_part, DomainAlias.name == name, DomainAlias.domain_id
+    )
     if row is None:
         verify_password(DUMMY_HASH, "")
     return row
+
+
+def _user_on(session: Session, local_part: str, named, domain_id) -> User | None:
+    return session.exec(
+        select(User)
+        .join(domain_id.class_, domain_id == User.domain_id)
+        .where(named, User.local_part == local_part)
+    ).first()
 
 
 def _user_may_log_in(session: Session, user: User, password: str) -> bool:
@@ -64,20 +93,45 @@ def _user_may_log_in(session: Session, user: User, password: str) -> bool:
     return user.status == "enabled" and domain.status == "enabled"
 
 
-def _issue_user_token(session: Session, user: User, ttl: int) -> str:
+def _user_login(session: Session, runtime: Any, user: User, ttl: int) -> LoginResult:
+    plugins = runtime.plugins
+    hook_args = {"session": session, "runtime": runtime, "user": user}
+    challenge = plugins.login_challenge(**hook_args)
+    if challenge is not None:
+        return LoginResult(None, challenge)
+    restricted_to = plugins.login_restriction(**hook_args)
+    if restricted_to is not None:
+        ttl = min(ttl, RESTRICTED_TTL_SECONDS)
+    return LoginResult(
+        issue_user_token(session, user, ttl, restricted_to=restricted_to)
+    )
+
+
+def issue_user_token(
+    session: Session, user: User, ttl: int, *, restricted_to: str | None = None
+) -> str:
+    """A user's session token, as a login issues it; counts as a login."""
     role = Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
     user.last_login_at = utcnow()
     session.add(user)
-    return issue_token(session, role, ttl, user_id=user.id)
+    return issue_token(session, role, ttl, restricted_to=restricted_to, user_id=user.id)
 
 
-def issue_token(session: Session, role: Role, ttl: int, **owner: int | None) -> str:
+def issue_token(
+    session: Session,
+    role: Role,
+    ttl: int,
+    *,
+    restricted_to: str | None = None,
+    **owner: int | None,
+) -> str:
     """Store a new token's hash and return the token, shown this once."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     row = AuthToken(
         token_hash=hash_token(token),
         role=role.value,
         expires_at=utcnow() + timedelta(seconds=ttl),
+        restricted_to=restricted_to,
         **owner,
     )
     session.add(row)
@@ -87,6 +141,13 @@ def issue_token(session: Session, role: Role, ttl: int, **owner: int | None) -> 
 
 def authenticate(session: Session, token: str) -> Principal | None:
     """The principal a bearer token stands for, or None if it is not valid."""
+    key = (
+        authenticate_api_key(session, token)
+        if token.startswith(API_KEY_PREFIX)
+        else None
+    )
+    if key is not None:
+        return key
     row = session.exec(
         select(AuthToken).where(AuthToken.token_hash == hash_token(token))
     ).first()
@@ -109,13 +170,24 @@ def _user_principal(session: Session, row: AuthToken) -> Principal | None:
         session.get(SystemAdmin, row.impersonator_id) if row.impersonator_id else None
     )
     return Principal(
-        Role(row.role),
+        _current_role(row, user),
         f"{user.local_part}@{domain.name}",
         row.id,
         user_id=user.id,
         domain_id=domain.id,
         impersonator=impersonator.username if impersonator else None,
+        restricted_to=row.restricted_to,
     )
+
+
+def _current_role(row: AuthToken, user: User) -> Role:
+    """A session follows the user's flag: a demoted administrator loses its rights.
+
+    An impersonation session keeps the role it was issued with.
+    """
+    if row.impersonator_id is not None:
+        return Role(row.role)
+    return Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
 
 
 def revoke_token(session: Session, token_id: int) -> None:

@@ -1,17 +1,20 @@
 """Where domain folders live on disk, and moving them without losing a file.
 
-A move copies first (hard links where the file system allows), commits the
-new path, and only then removes the old tree. A crash before the commit
-leaves the domain on its old, untouched folder; a crash after it leaves the
-domain on a complete new folder and an old copy to clean up. No step
+A move copies into a staging folder beside the target (hard links where the
+file system allows), renames the staging folder to the target, commits the
+new path, and only then removes the old tree. A failure or crash before the
+commit leaves the domain on its old, untouched folder (and at worst a copy
+to clean up); after it, on a complete new folder and an old copy. No step
 destroys the only copy of a file.
 """
 
 import logging
 import os
 import shutil
+import sys
 from pathlib import Path
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from core.config import Config
@@ -23,13 +26,13 @@ logger = logging.getLogger(__name__)
 
 
 def default_folder(config: Config, name: str) -> Path:
-    return config.domains_dir / name
+    return (config.domains_dir / name).resolve()
 
 
 def clean_folder(config: Config, raw: str | None, name: str) -> Path:
     """Resolve a requested folder and check it lies under an allowed root."""
     if not raw:
-        return default_folder(config, name).resolve()
+        return default_folder(config, name)
     if "\x00" in raw:
         raise _outside_roots(raw)
     folder = Path(raw)
@@ -51,54 +54,89 @@ def _outside_roots(raw: str) -> InvalidInput:
 
 
 def check_folder_free(session: Session, folder: Path, *, own_id: int | None) -> None:
-    """No two domains share a folder or nest inside each other's."""
-    for domain_id, other in session.exec(select(Domain.id, Domain.folder)):
-        if domain_id == own_id:
-            continue
-        other_path = Path(other)
-        if (
-            folder == other_path
-            or folder.is_relative_to(other_path)
-            or (other_path.is_relative_to(folder))
-        ):
-            raise Conflict(
-                f"The folder {folder} belongs to another domain.",
-                field="folder",
-                code="FOLDER_TAKEN",
-            )
+    """No two domains share a folder or nest inside each other's.
+
+    One query: the folder and its ancestors by equality, the folders inside
+    it by an exact, case-sensitive prefix (LIKE ignores case on SQLite).
+    """
+    ancestors = [str(folder), *(str(parent) for parent in folder.parents)]
+    inside = str(folder).rstrip(os.sep) + os.sep
+    query = select(Domain.id).where(
+        or_(
+            Domain.folder.in_(ancestors),
+            func.substr(Domain.folder, 1, len(inside)) == inside,
+        )
+    )
+    if own_id is not None:
+        query = query.where(Domain.id != own_id)
+    if session.exec(query.limit(1)).first() is not None:
+        raise Conflict(
+            f"The folder {folder} belongs to another domain.",
+            field="folder",
+            code="FOLDER_TAKEN",
+        )
 
 
 def create_folder(session: Session, folder: Path) -> None:
-    """Make the folder; if the transaction fails, remove what was made."""
-    existed = folder.exists()
+    """Make the folder (and missing parents); undo that if the transaction fails.
+
+    Only what this call created is removed: a folder that existed before
+    is left as it was found, apart from what later steps remove themselves.
+    """
+    created = _first_missing(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    if not existed:
-        on_rollback(session, lambda: _remove_if_empty(folder))
+    if created is not None:
+        on_rollback(session, lambda: shutil.rmtree(created, ignore_errors=True))
 
 
-def _remove_if_empty(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:
-        logger.warning("Left folder %s in place: it is not empty.", folder)
+def _first_missing(folder: Path) -> Path | None:
+    missing = None
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
+
+
+def check_not_nested(source: Path, target: Path) -> None:
+    """A folder can't move into itself, nor onto one of its parents."""
+    if target.is_relative_to(source) or source.is_relative_to(target):
+        raise InvalidInput(
+            f"The folder {target} lies inside the current folder or contains it.",
+            field="folder",
+            code="FOLDER_NESTED",
+        )
 
 
 def move_folder(session: Session, source: Path, target: Path) -> None:
     """Copy ``source`` to ``target`` now; drop ``source`` after the commit."""
+    # Limitation: the copy runs inside the request, which is quick with hard
+    # links but slow across file systems — running the move as a job would
+    # lift it.
+    check_not_nested(source, target)
     if target.exists():
         raise Conflict(
             f"The folder {target} already exists.", field="folder", code="FOLDER_EXISTS"
         )
     staging = target.with_name(f".{target.name}.moving")
     shutil.rmtree(staging, ignore_errors=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if source.exists():
-        copy_tree(source, staging)
+    create_folder(session, target.parent)
+    try:
+        _stage(source, staging)
         os.replace(staging, target)
-    else:
-        target.mkdir()
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     on_rollback(session, lambda: shutil.rmtree(target, ignore_errors=True))
     on_commit(session, lambda: remove_tree(source))
+
+
+def _stage(source: Path, staging: Path) -> None:
+    if source.exists():
+        copy_tree(source, staging)
+    else:
+        logger.warning("Folder %s is missing; moving an empty folder.", source)
+        staging.mkdir()
 
 
 def copy_tree(source: Path, staging: Path) -> None:
@@ -114,5 +152,16 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def remove_tree(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    logger.info("Removed folder %s.", folder)
+    """Remove a tree once nothing refers to it; what can't go is reported."""
+    if not folder.exists():
+        return
+    failed: list[str] = []
+    # onerror became onexc in Python 3.12; both pass the path second.
+    handler = "onexc" if sys.version_info >= (3, 12) else "onerror"
+    shutil.rmtree(folder, **{handler: lambda _f, path, _e: failed.append(path)})
+    if failed:
+        logger.warning(
+            "Left %d entries of %s behind; remove them by hand.", len(failed), folder
+        )
+    else:
+        logger.info("Removed folder %s.", folder)

@@ -15,11 +15,14 @@ from core.passwords import hash_password, validate_password
 from core.principal import Principal, domain_not_found, require_domain_scope
 from core.runtime import Runtime
 from core.services import domain_folders
+from core.services.domain_addresses import rewrite_addresses
 from core.services.settings_access import clean_settings_patch
-from core.services.users import add_user
+from core.services.users import add_user, mailbox_cap
 from core.validation import clean_domain_name, clean_hostname
 
 logger = logging.getLogger(__name__)
+
+DOMAIN_STATUSES = frozenset({"enabled", "disabled"})
 
 
 @dataclass(frozen=True)
@@ -45,16 +48,20 @@ def require_domain(session: Session, principal: Principal, name: str) -> Domain:
 
 
 def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Domain:
-    """Create the domain row, its folder and its primary domain administrator."""
+    """Create the domain row, its folder and its primary domain administrator.
+
+    Every check runs before anything is written; the folder is made last,
+    and removed again if the transaction fails after all.
+    """
     name = clean_domain_name(data.name)
     local_part = clean_local_part(data.admin_username, field="adminUsername")
     validate_password(data.admin_password, field="adminPassword")
     folder = domain_folders.clean_folder(runtime.config, data.folder, name)
     _check_name_free(session, name)
     domain_folders.check_folder_free(session, folder, own_id=None)
-
-    template = _domain_template(session, runtime)
+    template = _domain_template(session, runtime, name)
     hostname = clean_hostname(data.hostname or template["hostname"])
+
     domain = Domain(
         name=name,
         hostname=hostname.replace("%domain%", name),
@@ -63,39 +70,55 @@ def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Dom
     )
     session.add(domain)
     _flush_unique(session, name)
-
-    limit = runtime.registry.read("domain", domain.settings, "limits").users
-    admin = add_user(
-        session,
-        domain,
-        local_part,
-        data.admin_password,
-        user_limit=max(limit, 1),
-        is_domain_admin=True,
-        settings=runtime.registry.defaults("user"),
-    )
+    # The first administrator comes with the domain, whatever its user limit.
+    admin = _add_admin(session, runtime, domain, local_part, data.admin_password, 1)
     domain.primary_admin_id = admin.id
+
     domain_folders.create_folder(session, folder)
-    (folder / local_part).mkdir(exist_ok=True)
-    runtime.plugins.notify(
-        "after_domain_create", session=session, runtime=runtime, domain=domain
-    )
+    domain_folders.create_folder(session, folder / local_part)
+    runtime.plugins.after_domain_create(session=session, runtime=runtime, domain=domain)
     on_commit(session, lambda: logger.info("Created domain %s in %s.", name, folder))
     return domain
 
 
-def _domain_template(session: Session, runtime: Runtime) -> dict:
-    """The defaults new domains start from; templates extend this later."""
-    from core.services.templates import domain_template
+def _add_admin(
+    session: Session,
+    runtime: Runtime,
+    domain: Domain,
+    local_part: str,
+    password: str,
+    least_limit: int = 0,
+) -> User:
+    """Add a domain administrator within the domain's and the license's limits."""
+    from core.services.templates import user_template
 
-    return domain_template(session, runtime)
+    limit = runtime.registry.read("domain", domain.settings, "limits").users
+    return add_user(
+        session,
+        domain,
+        local_part,
+        password,
+        user_limit=max(limit, least_limit),
+        is_domain_admin=True,
+        settings=user_template(session, runtime),
+        mailbox_cap=mailbox_cap(runtime),
+    )
+
+
+def _domain_template(session: Session, runtime: Runtime, name: str) -> dict:
+    """The hostname pattern and settings a new domain starts from."""
+    from core.services.templates import domain_template, expand_variables
+
+    template = domain_template(session, runtime)
+    return {**template, "settings": expand_variables(template["settings"], name)}
 
 
 def _check_name_free(session: Session, name: str, *, field: str = "name") -> None:
-    if session.exec(select(Domain.id).where(Domain.name == name)).first() is not None:
-        raise Conflict(
-            f"The domain {name} already exists.", field=field, code="DOMAIN_EXISTS"
-        )
+    """No domain and no domain alias has the name; it stays held until commit."""
+    from core.services.domain_aliases import check_domain_name_free, lock_domain_name
+
+    lock_domain_name(session, name)
+    check_domain_name_free(session, name, field=field)
 
 
 def _flush_unique(session: Session, name: str) -> None:
@@ -129,18 +152,25 @@ def update_domain(
 
 
 def set_domain_status(session: Session, domain: Domain, status: str) -> Domain:
-    if status not in {"enabled", "disabled"}:
-        raise InvalidInput("Status must be enabled or disabled.", field="status")
+    """Enable or disable a domain; a disabled one's users can't log in or send."""
+    if status not in DOMAIN_STATUSES:
+        raise InvalidInput(
+            "Status must be enabled or disabled.", field="status", code="INVALID"
+        )
     domain.status = status
     session.add(domain)
-    logger.info("Domain %s is now %s.", domain.name, status)
+    on_commit(session, lambda: logger.info("Domain %s is now %s.", domain.name, status))
     return domain
 
 
 def rename_domain(
     session: Session, runtime: Runtime, domain: Domain, new_name: str
 ) -> Domain:
-    """Give the domain a new name; its default-placed folder follows."""
+    """Give the domain a new name; addresses, hostname and folder follow.
+
+    The folder follows when it is named after the domain (as the default
+    one is): it moves beside itself under the new name.
+    """
     new = clean_domain_name(new_name, field="newName")
     if new == domain.name:
         raise InvalidInput(
@@ -148,38 +178,46 @@ def rename_domain(
         )
     _check_name_free(session, new, field="newName")
     old_name, old_folder = domain.name, Path(domain.folder)
+    new_folder = old_folder.with_name(new) if old_folder.name == old_name else None
+    if new_folder is not None:
+        domain_folders.check_folder_free(session, new_folder, own_id=domain.id)
 
     domain.name = new
-    if old_folder == domain_folders.default_folder(runtime.config, old_name).resolve():
-        new_folder = domain_folders.default_folder(runtime.config, new).resolve()
+    domain.hostname = _renamed_host(domain.hostname, old_name, new)
+    if new_folder is not None:
         domain_folders.move_folder(session, old_folder, new_folder)
         domain.folder = str(new_folder)
-    domain.hostname = domain.hostname.replace(old_name, new)
     session.add(domain)
     _flush_unique(session, new)
-    runtime.plugins.notify(
-        "after_domain_rename",
-        session=session,
-        runtime=runtime,
-        domain=domain,
-        old_name=old_name,
+    rewrite_addresses(session, old_name, new)
+    runtime.plugins.after_domain_rename(
+        session=session, runtime=runtime, domain=domain, old_name=old_name
     )
     on_commit(session, lambda: logger.info("Renamed domain %s to %s.", old_name, new))
     return domain
 
 
+def _renamed_host(hostname: str, old_name: str, new_name: str) -> str:
+    if hostname == old_name:
+        return new_name
+    if hostname.endswith(f".{old_name}"):
+        return hostname[: -len(old_name)] + new_name
+    return hostname
+
+
 def change_domain_path(
     session: Session, runtime: Runtime, domain: Domain, raw: str
 ) -> Domain:
-    """Move the domain's folder and everything in it."""
+    """Move the domain's folder and everything in it (see ``domain_folders``)."""
     folder = domain_folders.clean_folder(runtime.config, raw, domain.name)
-    if folder == Path(domain.folder):
+    old = Path(domain.folder)
+    if folder == old:
         raise InvalidInput(
             "The domain already lives there.", field="folder", code="UNCHANGED"
         )
+    domain_folders.check_not_nested(old, folder)
     domain_folders.check_folder_free(session, folder, own_id=domain.id)
 
-    old = Path(domain.folder)
     domain_folders.move_folder(session, old, folder)
     domain.folder = str(folder)
     session.add(domain)
@@ -198,13 +236,15 @@ def change_domain_admin(
 ) -> Domain:
     """Make an existing user, or a new one, the primary domain administrator."""
     local_part = clean_local_part(username, field="username")
+    if password:
+        validate_password(password, field="password")
     user = session.exec(
         select(User).where(User.domain_id == domain.id, User.local_part == local_part)
     ).first()
+
     if user is None:
-        user = _create_admin_user(session, runtime, domain, local_part, password)
+        user = _new_admin(session, runtime, domain, local_part, password)
     elif password:
-        validate_password(password, field="password")
         user.password_hash = hash_password(password)
     user.is_domain_admin = True
     session.add(user)
@@ -213,25 +253,15 @@ def change_domain_admin(
     return domain
 
 
-def _create_admin_user(session, runtime, domain, local_part, password) -> User:
+def _new_admin(session, runtime, domain, local_part, password) -> User:
     if not password:
         raise InvalidInput(
             "A new domain administrator needs a password.",
             field="password",
             code="REQUIRED",
         )
-    validate_password(password, field="password")
-    limit = runtime.registry.read("domain", domain.settings, "limits").users
-    user = add_user(
-        session,
-        domain,
-        local_part,
-        password,
-        user_limit=limit,
-        is_domain_admin=True,
-        settings=runtime.registry.defaults("user"),
-    )
-    (Path(domain.folder) / local_part).mkdir(parents=True, exist_ok=True)
+    user = _add_admin(session, runtime, domain, local_part, password)
+    domain_folders.create_folder(session, Path(domain.folder) / local_part)
     return user
 
 
@@ -239,8 +269,8 @@ def delete_domain(
     session: Session, runtime: Runtime, domain: Domain, delete_files: bool
 ) -> None:
     """Delete the domain's rows; its folder too once that has committed."""
-    runtime.plugins.notify(
-        "before_domain_delete", session=session, runtime=runtime, domain=domain
+    runtime.plugins.before_domain_delete(
+        session=session, runtime=runtime, domain=domain
     )
     domain_id, name, folder = domain.id, domain.name, Path(domain.folder)
     session.delete(domain)
@@ -249,8 +279,8 @@ def delete_domain(
         on_commit(session, lambda: domain_folders.remove_tree(folder))
     on_commit(
         session,
-        lambda: runtime.plugins.notify(
-            "after_domain_delete", runtime=runtime, domain_id=domain_id, name=name
+        lambda: runtime.plugins.after_domain_delete(
+            runtime=runtime, domain_id=domain_id, name=name
         ),
     )
     on_commit(session, lambda: logger.info("Deleted domain %s.", name))

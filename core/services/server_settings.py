@@ -1,8 +1,16 @@
 """Server-wide settings: the lists domains choose gateways and addresses from."""
 
 from ipaddress import IPv4Address, IPv6Address
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 from sqlmodel import Session
 
 from core.errors import InvalidInputs
@@ -13,28 +21,36 @@ from core.validation import clean_hostname_or_ip
 KEY = "server"
 
 
+def clean_ipv4(value: str) -> str:
+    return str(IPv4Address(value.strip()))
+
+
+def clean_ipv6(value: str) -> str:
+    return str(IPv6Address(value.strip()))
+
+
+# Each entry is checked on its own, so an error names its position.
+Gateway = Annotated[str, AfterValidator(clean_hostname_or_ip)]
+IPv4 = Annotated[str, AfterValidator(clean_ipv4)]
+IPv6 = Annotated[str, AfterValidator(clean_ipv6)]
+
+
 class ServerSettings(BaseModel):
+    """What domains may choose from: gateways and outbound addresses."""
+
     model_config = ConfigDict(extra="forbid")
 
-    outgoing_gateways: list[str] = Field(default_factory=list, max_length=100)
-    outbound_ipv4_addresses: list[str] = Field(default_factory=list, max_length=256)
-    outbound_ipv6_addresses: list[str] = Field(default_factory=list, max_length=256)
+    outgoing_gateways: list[Gateway] = Field(default_factory=list, max_length=100)
+    outbound_ipv4_addresses: list[IPv4] = Field(default_factory=list, max_length=256)
+    outbound_ipv6_addresses: list[IPv6] = Field(default_factory=list, max_length=256)
     two_step_available: bool = True
 
-    @field_validator("outgoing_gateways")
+    @field_validator(
+        "outgoing_gateways", "outbound_ipv4_addresses", "outbound_ipv6_addresses"
+    )
     @classmethod
-    def check_gateways(cls, values: list[str]) -> list[str]:
-        return _unique([clean_hostname_or_ip(v) for v in values])
-
-    @field_validator("outbound_ipv4_addresses")
-    @classmethod
-    def check_ipv4(cls, values: list[str]) -> list[str]:
-        return _unique([str(IPv4Address(v.strip())) for v in values])
-
-    @field_validator("outbound_ipv6_addresses")
-    @classmethod
-    def check_ipv6(cls, values: list[str]) -> list[str]:
-        return _unique([str(IPv6Address(v.strip())) for v in values])
+    def drop_duplicates(cls, values: list[str]) -> list[str]:
+        return _unique(values)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -48,6 +64,8 @@ def read_server_settings(session: Session) -> ServerSettings:
 
 def update_server_settings(session: Session, changes: dict) -> ServerSettings:
     """Merge and validate changes; nothing is stored if any field fails."""
+    # Limitation: a gateway or address taken off a list stays set on the
+    # domains that chose it — clearing or refusing it here would lift it.
     current = read_server_settings(session).model_dump()
     try:
         settings = ServerSettings.model_validate({**current, **changes})

@@ -1,23 +1,38 @@
 """Who may change which settings, and checks that span server settings."""
 
+from collections.abc import Callable
+
 from sqlmodel import Session
 
 from core.errors import InvalidInput, InvalidInputs, PermissionDenied
 from core.principal import Principal
 from core.runtime import Runtime
-from core.services.server_settings import read_server_settings
+from core.services.server_settings import (
+    ServerSettings,
+    clean_ipv4,
+    clean_ipv6,
+    read_server_settings,
+)
 from core.settings.section import Scope
 from core.text import to_camel
+from core.validation import clean_hostname_or_ip
 
 
 def clean_settings_patch(
     session: Session, runtime: Runtime, principal: Principal, scope: Scope, patch: dict
 ) -> dict[str, dict]:
-    """Refuse fields the caller may not change and choices the server lacks."""
+    """Refuse fields the caller may not change and choices the server lacks.
+
+    ``patch`` maps section names to snake_case field changes; it is returned
+    unchanged. Raises ``PermissionDenied`` for a field outside the section's
+    ``domain_admin_fields`` when the caller is not a system administrator,
+    and ``InvalidInputs`` (code ``NOT_A_SERVER_CHOICE``) for a gateway or
+    outbound address the server settings don't list.
+    """
     if not principal.is_system_admin:
         _check_domain_admin_fields(runtime, scope, patch)
     if scope == "domain":
-        _check_server_choices(session, patch)
+        _check_server_choices(read_server_settings(session), patch)
     return patch
 
 
@@ -33,24 +48,41 @@ def _check_domain_admin_fields(runtime: Runtime, scope: Scope, patch: dict) -> N
                 )
 
 
-def _check_server_choices(session: Session, patch: dict) -> None:
-    server = read_server_settings(session)
-    checks = [
-        ("options", "outgoing_gateway", server.outgoing_gateways),
-        ("security", "outbound_ipv4", server.outbound_ipv4_addresses),
-        ("security", "outbound_ipv6", server.outbound_ipv6_addresses),
-    ]
+# (section, field, the server's list, how values are normalised)
+ServerChoice = tuple[str, str, Callable[[ServerSettings], list[str]], Callable]
+
+SERVER_CHOICES: list[ServerChoice] = [
+    (
+        "options",
+        "outgoing_gateway",
+        lambda s: s.outgoing_gateways,
+        clean_hostname_or_ip,
+    ),
+    ("security", "outbound_ipv4", lambda s: s.outbound_ipv4_addresses, clean_ipv4),
+    ("security", "outbound_ipv6", lambda s: s.outbound_ipv6_addresses, clean_ipv6),
+]
+
+
+def _check_server_choices(server: ServerSettings, patch: dict) -> None:
     errors = []
-    for section, field, choices in checks:
+    for section, field, choices, normalise in SERVER_CHOICES:
         value = patch.get(section, {}).get(field)
-        if value is not None and value not in choices:
-            path = f"settings.{section}.{to_camel(field)}"
-            errors.append(
-                InvalidInput(
-                    f"{value!r} is not one of the server's choices for {path}.",
-                    field=path,
-                    code="NOT_A_SERVER_CHOICE",
-                )
+        if value is None or _normalised(value, normalise) in choices(server):
+            continue
+        path = f"settings.{section}.{to_camel(field)}"
+        errors.append(
+            InvalidInput(
+                f"{value!r} is not one of the server's choices for {path}.",
+                field=path,
+                code="NOT_A_SERVER_CHOICE",
             )
+        )
     if errors:
         raise InvalidInputs(errors)
+
+
+def _normalised(value: str, normalise: Callable[[str], str]) -> str:
+    try:
+        return normalise(value)
+    except ValueError:
+        return value

@@ -8,6 +8,7 @@ from core.principal import require_authenticated
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
 from core.services.auth import login, revoke_token
+from core.services.throttle import guard_login
 
 
 @strawberry.input(description="Credentials.")
@@ -22,6 +23,14 @@ class LoginInput:
 class LoginPayload:
     token: str | None = strawberry.field(
         default=None, description="Send as Authorization: Bearer <token>."
+    )
+    two_step_required: bool = strawberry.field(
+        default=False,
+        description="A second step stands before a token: answer the challenge "
+        "with completeLogin.",
+    )
+    challenge: str | None = strawberry.field(
+        default=None, description="The challenge to answer, when twoStepRequired."
     )
     errors: list[UserError] = strawberry.field(description="Why the login failed.")
 
@@ -41,15 +50,24 @@ class LoginMutation:
         input: Annotated[LoginInput, strawberry.argument(description="Credentials.")],
     ) -> LoginPayload:
         def act(session, ctx):
+            address = ctx.client_address
+            guard_login(session, account=input.username, address=address)
             ttl = ctx.runtime.config.token_ttl_seconds
-            return {"token": login(session, input.username, input.password, ttl=ttl)}
+            result = login(
+                session, input.username, input.password, ttl=ttl, runtime=ctx.runtime
+            )
+            return {
+                "token": result.token,
+                "two_step_required": result.challenge is not None,
+                "challenge": result.challenge,
+            }
 
         return run_mutation(info, LoginPayload, act)
 
     @strawberry.mutation(description="Revoke the token this request was sent with.")
     def logout(self, info: Info) -> LogoutPayload:
         def act(session, ctx):
-            principal = require_authenticated(ctx.principal)
+            principal = require_authenticated(ctx.principal, allow_restricted=True)
             revoke_token(session, principal.token_id)
             return {"ok": True}
 

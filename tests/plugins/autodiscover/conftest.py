@@ -31,3 +31,34 @@ def awkward_account() -> Account:
 @pytest.fixture
 def every_protocol() -> frozenset[str]:
     return frozenset(PROTOCOL_NAMES)
+
+
+# Endpoint and schema tests: the plugin loaded with EAS and MAPI/EWS, under an
+# enterprise license, on the emptied database of ``runtime``.
+
+
+@pytest.fixture
+def plugin_runtime(runtime, tmp_path):
+    import plugins.autodiscover
+    import plugins.eas
+    import plugins.mapi_ews
+    from tests.plugin_support import licensed_runtime
+
+    modules = [plugins.autodiscover, plugins.eas, plugins.mapi_ews]
+    loaded = licensed_runtime(runtime, tmp_path, modules)
+    yield loaded
+    loaded.engine.dispose()
+
+
+@pytest.fixture
+def app(plugin_runtime):
+    from core.app import create_app
+    from tests.plugin_support import schema_for
+
+    return create_app(plugin_runtime, schema=schema_for(plugin_runtime))
+
+
+@pytest.fixture
+def http(client):
+    """The bare HTTP client of the app, for the endpoints."""
+    return client.http

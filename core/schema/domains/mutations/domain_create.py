@@ -4,11 +4,12 @@ from typing import Annotated
 
 import strawberry
 
-from core.principal import require_system_admin
+from core.principal import require_domain_operator
 from core.schema.context import Info
 from core.schema.domains.queries import load_row
 from core.schema.domains.types import Domain, to_domain
 from core.schema.errors import UserError, run_mutation
+from core.services.api_keys import adopt_domain
 from core.services.domains import DomainCreate, create_domain
 
 
@@ -48,7 +49,7 @@ class DomainCreateMutation:
         ],
     ) -> DomainCreatePayload:
         def act(session, ctx):
-            require_system_admin(ctx.principal)
+            require_domain_operator(ctx.principal)
             data = DomainCreate(
                 name=input.name,
                 admin_username=input.admin_username,
@@ -57,6 +58,7 @@ class DomainCreateMutation:
                 folder=input.folder,
             )
             domain = create_domain(session, ctx.runtime, data)
+            adopt_domain(session, ctx.principal, domain)
             return {"domain": to_domain(load_row(session, domain), ctx.runtime)}
 
         return run_mutation(info, DomainCreatePayload, act)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.principal import require_system_admin
+from core.principal import require_domain_operator
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
 from core.services.domains import delete_domain, require_domain
@@ -35,7 +35,7 @@ class DomainDeleteMutation:
         input: Annotated[DomainDeleteInput, strawberry.argument(description="Which.")],
     ) -> DomainDeletePayload:
         def act(session, ctx):
-            require_system_admin(ctx.principal)
+            require_domain_operator(ctx.principal)
             domain = require_domain(session, ctx.principal, input.name)
             delete_domain(session, ctx.runtime, domain, input.delete_files)
             return {"deleted_name": domain.name}

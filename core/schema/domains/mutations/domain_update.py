@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import strawberry
 from strawberry.types.unset import UNSET
 
+from core.errors import PermissionDenied
 from core.principal import require_authenticated
 from core.schema.context import Info
 from core.schema.domains.queries import load_row
@@ -70,8 +71,6 @@ def build(types) -> type:
 
 
 def _only_admin_hostname(principal, hostname: str | None) -> str | None:
-    from core.errors import PermissionDenied
-
     if hostname is not None and not principal.is_system_admin:
         raise PermissionDenied(
             "Only a system administrator may change the hostname.", field="hostname"

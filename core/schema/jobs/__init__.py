@@ -1,0 +1,1 @@
+"""Jobs: their type, the list, cancelling one, and watching one progress."""

@@ -1,0 +1,1 @@
+"""Mutations on jobs, one module each."""

@@ -1,0 +1,1 @@
+"""Exports, mass email and notifications: mutations that start jobs."""

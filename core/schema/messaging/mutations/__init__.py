@@ -1,0 +1,1 @@
+"""Mutations that start messaging and export jobs, one module each."""

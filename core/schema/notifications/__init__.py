@@ -1,0 +1,1 @@
+"""The caller's notifications: the list, marking one read, and new ones pushed."""

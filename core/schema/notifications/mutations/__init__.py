@@ -1,0 +1,1 @@
+"""Mutations on notifications, one module each."""

@@ -1,0 +1,1 @@
+"""Restore and disk usage: mutations that start restore and recount jobs."""

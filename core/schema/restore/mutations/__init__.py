@@ -1,0 +1,1 @@
+"""Mutations that restore users and folders from disk, one module each."""

@@ -1,0 +1,1 @@
+"""Defaults templates and propagation over GraphQL."""

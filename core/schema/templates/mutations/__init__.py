@@ -1,0 +1,1 @@
+"""Mutations of the defaults templates, one module each."""

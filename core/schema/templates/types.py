@@ -1,0 +1,149 @@
+"""Types of the defaults templates and of propagation results."""
+
+import strawberry
+from strawberry.scalars import JSON
+
+from core.runtime import Runtime
+from core.services.propagation import Refusal
+from core.services.propagation_preview import (
+    DomainPreview,
+    SettingPreview,
+    UserDomainPreview,
+    UserSettingPreview,
+)
+from core.services.templates import DomainTemplate, template_sections
+from core.settings.section import Scope, SectionModel
+
+
+class TemplateView:
+    """A template's sections for the settings types, variables kept as typed."""
+
+    __slots__ = ("_sections",)
+
+    def __init__(self, runtime: Runtime, scope: Scope, settings: dict) -> None:
+        self._sections = template_sections(runtime, scope, settings)
+
+    def read(self, name: str) -> SectionModel:
+        return self._sections[name]
+
+
+@strawberry.type(description="The template new domains start from.")
+class DomainDefaults:
+    hostname: str = strawberry.field(
+        description="Mail server name pattern; %domain% stands for the domain's name."
+    )
+    # Bound to this build's DomainSettings by the schema builder.
+    settings: "DomainSettings" = strawberry.field(  # noqa: F821
+        description="Every domain settings section, the plugins' included."
+    )
+
+
+@strawberry.type(description="The template new users start from.")
+class UserDefaults:
+    # Bound to this build's UserSettings by the schema builder.
+    settings: "UserSettings" = strawberry.field(  # noqa: F821
+        description="Every user settings section, the plugins' included."
+    )
+
+
+def to_domain_defaults(template: DomainTemplate, runtime: Runtime) -> DomainDefaults:
+    return DomainDefaults(
+        hostname=template.hostname,
+        settings=TemplateView(runtime, "domain", template.settings),
+    )
+
+
+def to_user_defaults(settings: dict, runtime: Runtime) -> UserDefaults:
+    return UserDefaults(settings=TemplateView(runtime, "user", settings))
+
+
+@strawberry.type(description="One setting of a domain before and after propagation.")
+class SettingChange:
+    path: str = strawberry.field(
+        description="The setting, as named in the input (limits.diskSpaceMb)."
+    )
+    before: JSON | None = strawberry.field(description="Its value now.")
+    after: JSON | None = strawberry.field(description="Its value after propagation.")
+    changes: bool = strawberry.field(description="Whether propagation changes it.")
+
+
+@strawberry.type(description="What propagating domain defaults would do to a domain.")
+class DomainPropagationPreview:
+    domain: str = strawberry.field(description="The domain name.")
+    settings: list[SettingChange] = strawberry.field(
+        description="Each chosen setting, before and after."
+    )
+
+
+@strawberry.type(description="A value some users of a domain hold, and how many.")
+class SettingValueCount:
+    value: JSON | None = strawberry.field(description="The value.")
+    users: int = strawberry.field(description="Users holding it.")
+
+
+@strawberry.type(description="One user setting across a domain's users.")
+class UserSettingChange:
+    path: str = strawberry.field(
+        description="The setting, as named in the input (serviceAccess.pop)."
+    )
+    before: list[SettingValueCount] = strawberry.field(
+        description="The values the domain's users hold now."
+    )
+    after: JSON | None = strawberry.field(
+        description="The value every user of the domain gets."
+    )
+    users_changing: int = strawberry.field(
+        description="Users whose value propagation changes."
+    )
+
+
+@strawberry.type(description="What propagating user defaults would do in a domain.")
+class UserPropagationPreview:
+    domain: str = strawberry.field(description="The domain name.")
+    users: int = strawberry.field(description="Users of the domain.")
+    settings: list[UserSettingChange] = strawberry.field(
+        description="Each chosen setting, before and after."
+    )
+
+
+@strawberry.type(description="A domain a plugin kept out of propagation, and why.")
+class PropagationRefusal:
+    domain: str = strawberry.field(description="The domain left unchanged.")
+    plugin: str = strawberry.field(description="The plugin that refused.")
+    message: str = strawberry.field(description="Why (a limit it would exceed).")
+
+
+def to_domain_preview(preview: DomainPreview) -> DomainPropagationPreview:
+    return DomainPropagationPreview(
+        domain=preview.domain,
+        settings=[_setting_change(item) for item in preview.settings],
+    )
+
+
+def to_user_preview(preview: UserDomainPreview) -> UserPropagationPreview:
+    return UserPropagationPreview(
+        domain=preview.domain,
+        users=preview.users,
+        settings=[_user_setting_change(item) for item in preview.settings],
+    )
+
+
+def to_refusal(refusal: Refusal) -> PropagationRefusal:
+    return PropagationRefusal(
+        domain=refusal.domain, plugin=refusal.plugin, message=refusal.message
+    )
+
+
+def _setting_change(item: SettingPreview) -> SettingChange:
+    return SettingChange(
+        path=item.path, before=item.before, after=item.after, changes=item.changes
+    )
+
+
+def _user_setting_change(item: UserSettingPreview) -> UserSettingChange:
+    return UserSettingChange(
+        path=item.path,
+        before=[SettingValueCount(value=v.value, users=v.users) for v in item.before],
+        after=item.after,
+        users_changing=item.users_changing,
+    )

@@ -1,0 +1,248 @@
+"""Per-user access to counted features, within each domain's accounts.
+
+EAS and MAPI/EWS work alike: a domain settings section gives the domain a
+number of ``accounts`` and says whether its domain administrators may hand
+them out (``user_management``); each user given access takes one. Plugins
+describe their feature with a ``CountedFeature`` and call these services.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from core.errors import Conflict, LimitReached, PermissionDenied
+from core.models import Domain, FeatureAccount, FeatureAccountUsage, User
+from core.pagination import Page, after_condition
+from core.principal import Principal
+from core.runtime import Runtime
+from core.services.users import require_user, require_user_admin
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CountedFeature:
+    """A feature whose per-user access counts against a domain's accounts.
+
+    ``name`` is the license feature and the storage key; ``section`` the
+    domain settings section with ``accounts`` and ``user_management``
+    fields; ``label`` the name shown in messages.
+    """
+
+    name: str
+    section: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AccountUsage:
+    """A domain's accounts of one feature: how many it may give, how many it did."""
+
+    domain: Domain
+    accounts: int
+    used: int
+    user_management: bool
+
+    @property
+    def available(self) -> int:
+        return max(self.accounts - self.used, 0)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    account: FeatureAccount
+    email: str
+
+
+def read_usage(
+    session: Session, runtime: Runtime, feature: CountedFeature, domain: Domain
+) -> AccountUsage:
+    section = runtime.registry.read("domain", domain.settings, feature.section)
+    used = session.execute(
+        select(FeatureAccountUsage.used).where(
+            FeatureAccountUsage.domain_id == domain.id,
+            FeatureAccountUsage.feature == feature.name,
+        )
+    ).scalar_one_or_none()
+    return AccountUsage(domain, section.accounts, used or 0, section.user_management)
+
+
+def has_access(session: Session, feature: CountedFeature, user_id: int) -> bool:
+    found = session.execute(
+        select(FeatureAccount.id).where(
+            FeatureAccount.user_id == user_id, FeatureAccount.feature == feature.name
+        )
+    ).first()
+    return found is not None
+
+
+def access_expression(feature: CountedFeature):
+    """A SQL boolean over the ``user`` table: whether the user has access."""
+    return exists().where(
+        FeatureAccount.user_id == User.id, FeatureAccount.feature == feature.name
+    )
+
+
+def set_access(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    feature: CountedFeature,
+    email: str,
+    enabled: bool,
+) -> tuple[User, AccountUsage]:
+    """Give or take a user's access; giving one more than the accounts fails.
+
+    System administrators always may; a domain administrator only in its
+    own domain and while the section's ``user_management`` is on.
+    """
+    user, domain = require_user(session, principal, email)
+    require_user_admin(principal, domain, f"assign {feature.label} access")
+    usage = read_usage(session, runtime, feature, domain)
+    if not principal.is_system_admin and not usage.user_management:
+        raise PermissionDenied(
+            f"{feature.label} user management is off for {domain.name}; only "
+            "a system administrator may assign access.",
+            field="enabled",
+            code="USER_MANAGEMENT_DISABLED",
+        )
+
+    if enabled:
+        _grant(session, feature, user, domain, usage.accounts, principal.name)
+    else:
+        _revoke(session, feature, user)
+    return user, read_usage(session, runtime, feature, domain)
+
+
+def _grant(
+    session: Session,
+    feature: CountedFeature,
+    user: User,
+    domain: Domain,
+    accounts: int,
+    by: str,
+) -> None:
+    if has_access(session, feature, user.id):
+        return
+    _ensure_usage_row(session, domain.id, feature.name)
+
+    # The check and the increment are one conditional UPDATE: the row lock
+    # (PostgreSQL) or the write lock (SQLite) orders concurrent grants.
+    result = session.execute(
+        update(FeatureAccountUsage)
+        .where(
+            FeatureAccountUsage.domain_id == domain.id,
+            FeatureAccountUsage.feature == feature.name,
+            FeatureAccountUsage.used < accounts,
+        )
+        .values(used=FeatureAccountUsage.used + 1)
+    )
+    if result.rowcount != 1:
+        raise LimitReached(
+            f"{domain.name} already uses its {accounts} {feature.label} accounts.",
+            field="enabled",
+            code="ACCOUNT_LIMIT_REACHED",
+        )
+    _insert_account(session, feature, user, by)
+
+
+def _insert_account(
+    session: Session, feature: CountedFeature, user: User, by: str
+) -> None:
+    session.add(
+        FeatureAccount(
+            domain_id=user.domain_id,
+            user_id=user.id,
+            feature=feature.name,
+            granted_by=by,
+        )
+    )
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "Access was given at the same moment by another request; try again.",
+            field="email",
+            code="CONCURRENT_CHANGE",
+        ) from None
+    logger.info("%s gave %s access to user %s.", by, feature.label, user.id)
+
+
+def _ensure_usage_row(session: Session, domain_id: int, feature: str) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(FeatureAccountUsage)
+        .values(domain_id=domain_id, feature=feature, used=0)
+        .on_conflict_do_nothing()
+    )
+
+
+def _revoke(session: Session, feature: CountedFeature, user: User) -> None:
+    result = session.execute(
+        delete(FeatureAccount).where(
+            FeatureAccount.user_id == user.id, FeatureAccount.feature == feature.name
+        )
+    )
+    if result.rowcount:
+        _release(session, user.domain_id, feature.name)
+
+
+def _release(session: Session, domain_id: int, feature: str) -> None:
+    session.execute(
+        update(FeatureAccountUsage)
+        .where(
+            FeatureAccountUsage.domain_id == domain_id,
+            FeatureAccountUsage.feature == feature,
+            FeatureAccountUsage.used > 0,
+        )
+        .values(used=FeatureAccountUsage.used - 1)
+    )
+
+
+def release_user(session: Session, user: User) -> None:
+    """Give back every account a user holds; call before deleting the user."""
+    features = session.execute(
+        select(FeatureAccount.feature).where(FeatureAccount.user_id == user.id)
+    ).scalars()
+    for feature in list(features):
+        _release(session, user.domain_id, feature)
+    session.execute(delete(FeatureAccount).where(FeatureAccount.user_id == user.id))
+
+
+def list_accounts(
+    session: Session,
+    feature: CountedFeature,
+    domain: Domain,
+    *,
+    first: int,
+    after: str | None,
+) -> Page:
+    """Users of a domain with access, oldest grant first, in two queries."""
+    conditions = [
+        FeatureAccount.domain_id == domain.id,
+        FeatureAccount.feature == feature.name,
+    ]
+    total = session.execute(
+        select(func.count(FeatureAccount.id)).where(*conditions)
+    ).scalar_one()
+    if after:
+        conditions.append(
+            after_condition(FeatureAccount.id, FeatureAccount.id, after, False)
+        )
+    query = (
+        select(FeatureAccount, User.local_part)
+        .join(User, User.id == FeatureAccount.user_id)
+        .where(*conditions)
+        .order_by(FeatureAccount.id)
+        .limit(first + 1)
+    )
+    rows = [
+        AccountRow(account, f"{local}@{domain.name}")
+        for account, local in session.execute(query)
+    ]
+    return Page(rows[:first], total, len(rows) > first, after is not None)

@@ -1,0 +1,31 @@
+"""The mapiEws section: how many MAPI/EWS accounts a domain has."""
+
+from pydantic import Field
+
+from core.services.feature_accounts import CountedFeature
+from core.settings.section import SectionModel, SectionSpec
+
+FEATURE = CountedFeature(name="mapi_ews", section="mapiEws", label="MAPI/EWS")
+
+
+class MapiEwsSettings(SectionModel):
+    accounts: int = Field(
+        default=0,
+        ge=0,
+        le=10_000_000,
+        description="Most users of the domain that may connect over MAPI or EWS.",
+    )
+    user_management: bool = Field(
+        default=False,
+        description="Domain administrators may give the domain's MAPI/EWS "
+        "accounts to its users.",
+    )
+
+
+SECTION = SectionSpec(
+    name="mapiEws",
+    model=MapiEwsSettings,
+    scope="domain",
+    description="MAPI/EWS: desktop clients with groupware features (Enterprise).",
+    plugin="mapi_ews",
+)

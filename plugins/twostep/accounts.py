@@ -1,0 +1,148 @@
+"""A user's two-step state: reading it, turning it on, and resetting it."""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from core.db import on_commit
+from core.errors import PermissionDenied
+from core.models import User
+from core.principal import Principal
+from core.services.auth import issue_user_token, revoke_token
+from core.services.users import require_user, require_user_admin
+from plugins.twostep.models import (
+    AppPassword,
+    TwoStepAccount,
+    TwoStepChallenge,
+    TwoStepRecoveryCode,
+)
+from plugins.twostep.policy import SETUP_SCOPE, domain_status, require_own_user
+from plugins.twostep.recovery import codes_left, replace_recovery_codes
+from plugins.twostep.settings import TwoStepStatus
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What a user (or an administrator of the user's domain) sees."""
+
+    email: str
+    domain_status: TwoStepStatus
+    active: bool
+    authenticator: bool
+    recovery_email: str | None
+    pending_recovery_email: str | None
+    recovery_codes_left: int
+
+    @property
+    def setup_required(self) -> bool:
+        return self.domain_status is TwoStepStatus.FORCED and not self.active
+
+
+@dataclass(frozen=True)
+class Enabled:
+    """A method turned on: first recovery codes, and a full session if needed."""
+
+    recovery_codes: list[str] | None = None
+    token: str | None = None
+
+
+def get_account(
+    session: Session, user_id: int, *, lock: bool = False
+) -> TwoStepAccount | None:
+    # Locking orders concurrent code checks of one user (PostgreSQL); the
+    # SQLite write lock already does.
+    return session.get(TwoStepAccount, user_id, with_for_update=lock)
+
+
+def account_for(session: Session, user_id: int) -> TwoStepAccount:
+    """The user's row, made empty if it does not exist yet."""
+    account = get_account(session, user_id, lock=True)
+    if account is not None:
+        return account
+    try:
+        with session.begin_nested():
+            session.add(TwoStepAccount(user_id=user_id))
+    except IntegrityError:
+        pass  # a concurrent request of the same user made it first
+    return get_account(session, user_id, lock=True)
+
+
+def is_active(session: Session, user_id: int) -> bool:
+    account = get_account(session, user_id)
+    return account is not None and account.is_active
+
+
+def describe(
+    session: Session, runtime, principal: Principal, email: str | None
+) -> AccountState:
+    """The caller's own state, or a user's for administrators of its domain."""
+    if email is None:
+        user, domain = require_own_user(session, principal, setup=True)
+    else:
+        user, domain = require_user(session, principal, email)
+    account = get_account(session, user.id) or TwoStepAccount(user_id=user.id)
+    return AccountState(
+        email=f"{user.local_part}@{domain.name}",
+        domain_status=domain_status(session, runtime, domain),
+        active=account.is_active,
+        authenticator=account.secret is not None,
+        recovery_email=account.recovery_email,
+        pending_recovery_email=account.pending_email,
+        recovery_codes_left=codes_left(session, user.id),
+    )
+
+
+def finish_enabling(
+    session: Session, runtime, principal: Principal, user: User
+) -> Enabled:
+    """After a method was confirmed: first recovery codes, and a full session
+    in place of a set-up-only one."""
+    codes = (
+        None
+        if codes_left(session, user.id)
+        else replace_recovery_codes(session, user.id)
+    )
+    token = None
+    if principal.restricted_to == SETUP_SCOPE:
+        revoke_token(session, principal.token_id)
+        ttl = runtime.config.token_ttl_seconds
+        token = issue_user_token(session, user, ttl)
+    return Enabled(codes, token)
+
+
+def reset_two_step(session: Session, principal: Principal, email: str) -> str:
+    """Return a user to no two-step: methods, codes, challenges and app
+    passwords go. For administrators of the user's domain."""
+    user, domain = require_user(session, principal, email)
+    require_user_admin(principal, domain, "reset two-step authentication")
+    for table in (TwoStepChallenge, TwoStepRecoveryCode, AppPassword):
+        session.execute(delete(table).where(table.user_id == user.id))
+    session.execute(delete(TwoStepAccount).where(TwoStepAccount.user_id == user.id))
+    address = f"{user.local_part}@{domain.name}"
+    on_commit(session, lambda: _audit(principal, address))
+    return address
+
+
+def _audit(principal: Principal, address: str) -> None:
+    # Limitation: recorded in the log only — an audit service in core would
+    # take the entry in the resetting transaction.
+    acting = principal.name
+    if principal.impersonator:
+        acting += f" (impersonated by {principal.impersonator})"
+    logger.info("Two-step authentication of %s was reset by %s.", address, acting)
+
+
+def regenerate_recovery_codes(session: Session, principal: Principal) -> list[str]:
+    """New recovery codes for the caller, the old ones void; shown this once."""
+    user, _domain = require_own_user(session, principal)
+    if not is_active(session, user.id):
+        raise PermissionDenied(
+            "Turn on two-step authentication first.", code="TWO_STEP_REQUIRED"
+        )
+    logger.info("User %s replaced its recovery codes.", user.id)
+    return replace_recovery_codes(session, user.id)

@@ -1,0 +1,131 @@
+"""domainDefaults, updateDomainDefaults and propagateDomainDefaults over GraphQL."""
+
+from tests.core.schema.templates.conftest import make_domain
+from tests.graphql_client import error_codes
+
+DEFAULTS = """
+query {
+  domainDefaults {
+    hostname
+    settings { limits { diskSpaceMb } fakeSync { accounts server } }
+  }
+}
+"""
+
+UPDATE = """
+mutation Update($input: DomainDefaultsUpdateInput!) {
+  updateDomainDefaults(input: $input) {
+    domainDefaults { hostname settings { misc { logoutUrl } fakeSync { server } } }
+    errors { field code }
+  }
+}
+"""
+
+PROPAGATE = """
+mutation Propagate($input: DomainDefaultsPropagateInput!) {
+  propagateDomainDefaults(input: $input) {
+    domainsChanged
+    preview { domain settings { path before after changes } }
+    errors { field code }
+  }
+}
+"""
+
+DOMAIN = """
+query Domain($name: String!) {
+  domain(name: $name) { hostname settings { misc { logoutUrl } fakeSync { server } } }
+}
+"""
+
+
+def test_domain_defaults_list_core_and_plugin_sections(admin):
+    data = admin.execute(DEFAULTS)
+
+    assert data["domainDefaults"] == {
+        "hostname": "mail.%domain%",
+        "settings": {
+            "limits": {"diskSpaceMb": 500},
+            "fakeSync": {"accounts": 1, "server": "sync.example.net"},
+        },
+    }
+
+
+def test_update_shows_variables_and_spares_domains(admin, runtime):
+    make_domain(runtime, "a.test", users=[], accounts=1)
+
+    payload = admin.mutate(
+        UPDATE,
+        {
+            "hostname": "mx.%domain%",
+            "settings": {
+                "misc": {"logoutUrl": "https://%domain%/bye"},
+                "fakeSync": {"server": "sync.%domain%"},
+            },
+        },
+    )
+
+    assert payload["errors"] == []
+    assert payload["domainDefaults"] == {
+        "hostname": "mx.%domain%",
+        "settings": {
+            "misc": {"logoutUrl": "https://%domain%/bye"},
+            "fakeSync": {"server": "sync.%domain%"},
+        },
+    }
+    domain = admin.execute(DOMAIN, {"name": "a.test"})["domain"]
+    assert domain["hostname"] == "mail.a.test"
+    assert domain["settings"]["misc"]["logoutUrl"] is None
+
+
+def test_update_rejects_bad_value_with_field_path(admin):
+    payload = admin.mutate(UPDATE, {"settings": {"fakeSync": {"accounts": -1}}})
+
+    assert [e["field"] for e in payload["errors"]] == ["settings.fakeSync.accounts"]
+    assert admin.execute(DEFAULTS)["domainDefaults"]["settings"]["fakeSync"] == {
+        "accounts": 1,
+        "server": "sync.example.net",
+    }
+
+
+def test_propagation_dry_run_then_real_run(admin, runtime):
+    for name in ("a.test", "b.test"):
+        make_domain(runtime, name, users=[], accounts=1)
+    admin.mutate(UPDATE, {"settings": {"fakeSync": {"server": "sync.%domain%"}}})
+    chosen = {"settings": ["fakeSync.server"]}
+
+    dry = admin.mutate(PROPAGATE, {**chosen, "dryRun": True})
+    real = admin.mutate(PROPAGATE, chosen)
+
+    assert dry["domainsChanged"] == 0
+    assert dry["preview"][1] == {
+        "domain": "b.test",
+        "settings": [
+            {
+                "path": "fakeSync.server",
+                "before": "sync.example.net",
+                "after": "sync.b.test",
+                "changes": True,
+            }
+        ],
+    }
+    assert (real["errors"], real["domainsChanged"], real["preview"]) == ([], 2, [])
+    domain = admin.execute(DOMAIN, {"name": "b.test"})["domain"]
+    assert domain["settings"]["fakeSync"]["server"] == "sync.b.test"
+
+
+def test_unknown_setting_path_is_an_error(admin):
+    payload = admin.mutate(PROPAGATE, {"settings": ["limits", "limits.colour"]})
+
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("settings.1", "UNKNOWN_SETTING")
+    ]
+
+
+def test_domain_admin_may_not_touch_domain_defaults(domain_admin):
+    query = domain_admin.raw(DEFAULTS)
+    update = domain_admin.mutate(UPDATE, {"hostname": "mx.%domain%"})
+    propagate = domain_admin.mutate(PROPAGATE, {"settings": ["limits"]})
+
+    assert query["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+    assert error_codes(update) == ["PERMISSION_DENIED"]
+    assert error_codes(propagate) == ["PERMISSION_DENIED"]
