@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("last_time_step", sa.BigInteger(), nullable=True),
         sa.Column("recovery_email", _string(320), nullable=True),
         sa.Column("pending_email", _string(320), nullable=True),
-        sa.Column("pending_email_code", _string(128), nullable=True),
+        sa.Column("pending_email_code_hash", _string(128), nullable=True),
         sa.Column(
             "pending_email_expires_at", sa.DateTime(timezone=True), nullable=True
         ),
@@ -68,7 +68,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("email_code", _string(128), nullable=True),
+        sa.Column("email_code_hash", _string(128), nullable=True),
         sa.Column("email_codes_sent", sa.Integer(), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

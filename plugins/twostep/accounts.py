@@ -11,6 +11,7 @@ from core.db import on_commit
 from core.errors import PermissionDenied
 from core.models import User
 from core.principal import Principal
+from core.services import audit
 from core.services.auth import issue_user_token, revoke_token
 from core.services.users import require_user, require_user_admin
 from plugins.twostep.models import (
@@ -117,20 +118,24 @@ def finish_enabling(
 
 def reset_two_step(session: Session, principal: Principal, email: str) -> str:
     """Return a user to no two-step: methods, codes, challenges and app
-    passwords go. For administrators of the user's domain."""
+    passwords go. For administrators of the user's domain; the mutation's
+    audit entry names the user."""
     user, domain = require_user(session, principal, email)
     require_user_admin(principal, domain, "reset two-step authentication")
+    was_active = is_active(session, user.id)
+    # Bulk deletes: the audit trail sees no rows, so the change is noted.
     for table in (TwoStepChallenge, TwoStepRecoveryCode, AppPassword):
         session.execute(delete(table).where(table.user_id == user.id))
     session.execute(delete(TwoStepAccount).where(TwoStepAccount.user_id == user.id))
+
     address = f"{user.local_part}@{domain.name}"
-    on_commit(session, lambda: _audit(principal, address))
+    audit.set_target(session, audit.Target("user", address, domain.id, domain.name))
+    audit.note_change(session, "twoStep.active", was_active, False)
+    on_commit(session, lambda: _log_reset(principal, address))
     return address
 
 
-def _audit(principal: Principal, address: str) -> None:
-    # Limitation: recorded in the log only — an audit service in core would
-    # take the entry in the resetting transaction.
+def _log_reset(principal: Principal, address: str) -> None:
     acting = principal.name
     if principal.impersonator:
         acting += f" (impersonated by {principal.impersonator})"

@@ -119,7 +119,7 @@ def send_login_code(session: Session, runtime, challenge: str, clock: Clock) -> 
         )
 
     code = codes.new_one_time_code()
-    row.email_code = codes.salted_hash(code)
+    row.email_code_hash = codes.salted_hash(code)
     row.email_codes_sent += 1
     session.add(row)
     domain = session.get(Domain, user.domain_id)
@@ -154,7 +154,7 @@ def _accept_code(
         session.add(account)
         return True
     if codes.is_one_time_code(clean):
-        return codes.matches_salted(row.email_code, clean)
+        return codes.matches_salted(row.email_code_hash, clean)
     return use_recovery_code(session, account.user_id, clean, moment(clock))
 
 

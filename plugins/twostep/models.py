@@ -30,7 +30,7 @@ class TwoStepAccount(SQLModel, table=True):
     last_time_step: int | None = Field(default=None, sa_type=BigInteger)
     recovery_email: str | None = Field(default=None, max_length=320)
     pending_email: str | None = Field(default=None, max_length=320)
-    pending_email_code: str | None = Field(default=None, max_length=128)
+    pending_email_code_hash: str | None = Field(default=None, max_length=128)
     pending_email_expires_at: datetime | None = optional_timestamp_field()
     pending_email_attempts: int = 0
     updated_at: datetime = timestamp_field()
@@ -51,7 +51,7 @@ class TwoStepChallenge(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
     expires_at: datetime = timestamp_field()
     attempts: int = 0
-    email_code: str | None = Field(default=None, max_length=128)
+    email_code_hash: str | None = Field(default=None, max_length=128)
     email_codes_sent: int = 0
     used_at: datetime | None = optional_timestamp_field()
     created_at: datetime = timestamp_field()

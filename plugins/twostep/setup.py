@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, LimitReached
 from core.models import Domain, User
 from core.models.base import as_utc
 from core.principal import Principal
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SETUP_LIFETIME = timedelta(minutes=10)
 EMAIL_CODE_LIFETIME = timedelta(minutes=15)
+RESEND_PAUSE = timedelta(minutes=1)
 MAX_EMAIL_ATTEMPTS = 5
 
 
@@ -105,7 +106,7 @@ def set_recovery_email(
     account = account_for(session, user.id)
     if not email:
         account.recovery_email = account.pending_email = None
-        account.pending_email_code = None
+        account.pending_email_code_hash = None
         _save(session, account, clock)
         return None
 
@@ -116,9 +117,10 @@ def set_recovery_email(
             field="email",
             code="RECOVERY_EMAIL_IS_OWN",
         )
+    _check_resend_pause(account, clock)
     code = codes.new_one_time_code()
     account.pending_email = address
-    account.pending_email_code = codes.salted_hash(code)
+    account.pending_email_code_hash = codes.salted_hash(code)
     account.pending_email_expires_at = moment(clock) + EMAIL_CODE_LIFETIME
     account.pending_email_attempts = 0
     _save(session, account, clock)
@@ -136,14 +138,29 @@ def confirm_recovery_email(
         raise Conflict("Set a recovery address first.", code="NO_EMAIL_PENDING")
     if as_utc(account.pending_email_expires_at) <= moment(clock):
         raise Conflict("The code expired; set the address again.", code="CODE_EXPIRED")
-    if not codes.matches_salted(account.pending_email_code, codes.clean_code(code)):
+    if not codes.matches_salted(
+        account.pending_email_code_hash, codes.clean_code(code)
+    ):
         _count_email_attempt(session, account, clock)
 
     account.recovery_email, account.pending_email = account.pending_email, None
-    account.pending_email_code = account.pending_email_expires_at = None
+    account.pending_email_code_hash = account.pending_email_expires_at = None
     _save(session, account, clock)
     logger.info("User %s confirmed a recovery address.", user.id)
     return finish_enabling(session, runtime, principal, user)
+
+
+def _check_resend_pause(account: TwoStepAccount, clock: Clock) -> None:
+    """One confirmation mail a minute: the address may be anyone's."""
+    if account.pending_email_expires_at is None:
+        return
+    sent_at = as_utc(account.pending_email_expires_at) - EMAIL_CODE_LIFETIME
+    if moment(clock) < sent_at + RESEND_PAUSE:
+        raise LimitReached(
+            "A code was sent a moment ago; wait a minute before another.",
+            field="email",
+            code="TOO_SOON",
+        )
 
 
 def _count_email_attempt(
@@ -153,7 +170,7 @@ def _count_email_attempt(
     if account.pending_email_attempts < MAX_EMAIL_ATTEMPTS:
         _save(session, account, clock)
         raise wrong_code()
-    account.pending_email = account.pending_email_code = None
+    account.pending_email = account.pending_email_code_hash = None
     account.pending_email_expires_at = None
     _save(session, account, clock)
     raise CodeRefused(

@@ -1,10 +1,12 @@
 """The plugin's mutation boundary: counted refusals commit, mail goes after.
 
-Like ``core.schema.errors.run_mutation``, with two differences. A
-``CodeRefused`` commits the transaction before it becomes the payload's
-errors, so that wrong codes add up to a lock. Mail the action queued
+Like ``core.schema.errors.run_mutation`` (the same audit entries, the same
+refusal of read-only API keys), with two differences. A ``CodeRefused``
+commits the transaction (a wrong code's count) before it becomes the
+payload's errors and a refusal's audit entry. Mail the action queued
 (``plugins.twostep.delivery.queue_mail``) is sent once the transaction
-committed; a failed delivery becomes the payload's errors.
+committed; a failed delivery becomes the payload's errors, the change
+that asked for it staying done.
 """
 
 import logging
@@ -15,9 +17,11 @@ from sqlmodel import Session
 
 from core.db import session_scope
 from core.errors import MailplaneError
+from core.schema.admin import auditing
 from core.schema.context import Context, Info
 from core.schema.errors import user_errors
-from plugins.twostep.delivery import queued_mail, send
+from core.services.api_keys import refuse_read_only
+from plugins.twostep.delivery import DeliveryFailed, queued_mail, send
 from plugins.twostep.errors import CodeRefused
 
 logger = logging.getLogger(__name__)
@@ -31,20 +35,36 @@ def run_twostep_mutation(
     action: Callable[[Session, Context], dict[str, Any]],
 ) -> P:
     context: Context = info.context
-    refused: CodeRefused | None = None
     try:
-        with session_scope(context.runtime.engine) as session:
-            session.info["context"] = context
-            try:
-                fields = action(session, context)
-            except CodeRefused as exc:
-                refused = exc
-            outbox = queued_mail(session)
-        if refused is not None:
-            raise refused
-        for message in outbox:
-            send(context.runtime, message)
+        fields, outbox = _run_counted(info, action)
     except MailplaneError as exc:
         logger.info("Refused %s: %s.", info.field_name, exc.code)
+        auditing.record_refusal(info, exc)
+        return payload(errors=user_errors(exc))
+
+    try:
+        for message in outbox:
+            send(context.runtime, message)
+    except DeliveryFailed as exc:
         return payload(errors=user_errors(exc))
     return payload(errors=[], **fields)
+
+
+def _run_counted(info: Info, action) -> tuple[dict[str, Any], list]:
+    """The action's fields and queued mail; a ``CodeRefused`` is raised only
+    once its transaction committed."""
+    context: Context = info.context
+    refused: CodeRefused | None = None
+    with session_scope(context.runtime.engine) as session:
+        session.info["context"] = context
+        auditing.watch_mutation(session)
+        refuse_read_only(context.principal)
+        try:
+            fields = action(session, context)
+            auditing.record_success(session, info)
+        except CodeRefused as exc:
+            refused = exc
+        outbox = queued_mail(session)
+    if refused is not None:
+        raise refused
+    return fields, outbox

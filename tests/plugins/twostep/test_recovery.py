@@ -3,7 +3,11 @@
 import pytest
 
 from plugins.twostep.challenges import MAX_CODES_SENT
-from plugins.twostep.setup import EMAIL_CODE_LIFETIME, MAX_EMAIL_ATTEMPTS
+from plugins.twostep.setup import (
+    EMAIL_CODE_LIFETIME,
+    MAX_EMAIL_ATTEMPTS,
+    RESEND_PAUSE,
+)
 from tests.graphql_client import error_codes
 from tests.plugins.twostep.conftest import (
     code_in,
@@ -194,3 +198,15 @@ def test_removing_only_method_turns_two_step_off(client, recovered):
     payload = start_login(client, "alice@a.test")
 
     assert payload["token"] and payload["twoStepRequired"] is False
+
+
+def test_confirmation_mails_wait_a_minute_apart(alice, clock, twostep_runtime):
+    alice.mutate(SET_EMAIL, {"email": "bob@a.test"})
+
+    soon = alice.mutate(SET_EMAIL, {"email": "bob@a.test"})
+    clock.advance(RESEND_PAUSE.total_seconds())
+    later = alice.mutate(SET_EMAIL, {"email": "bob@a.test"})
+
+    assert soon["errors"] == [{"field": "email", "code": "TOO_SOON"}]
+    assert later["errors"] == []
+    assert len(inbox(twostep_runtime, "bob@a.test")) == 2
