@@ -85,7 +85,9 @@ def test_list_post_delivers_before_exiting(env, domain):
     ],
     ids=["not-allowed", "no-such-list", "too-large"],
 )
-def test_list_post_exits_with_sysexits_codes(env, domain, sender, list_address, body, code):
+def test_list_post_exits_with_sysexits_codes(
+    env, domain, sender, list_address, body, code
+):
     raw = raw_message(sender, list_address, "Hello", body)
 
     result = pipe(env, raw, "list-post", list_address)
