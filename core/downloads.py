@@ -57,7 +57,8 @@ def _find_export(runtime, token: str | None, job_id: int):
         return None
     with session_scope(runtime.engine, write=False) as session:
         principal: Principal | None = authenticate(session, token)
-        if principal is None:
+        # A session restricted to setting up two-step may not fetch files.
+        if principal is None or principal.restricted_to:
             return None
         job = session.get(Job, job_id)
     if (
