@@ -28,7 +28,9 @@ def clean_local_part(raw: str, *, field: str = "email") -> str:
 def clean_address(raw: str, *, field: str = "email") -> str:
     """Normalise a full address: lower-case local part, IDNA domain."""
     try:
-        result = validate_email(raw.strip(), check_deliverability=False)
+        result = validate_email(
+            raw.strip(), check_deliverability=False, test_environment=True
+        )
     except EmailNotValidError:
         raise _bad_address(raw, field) from None
     domain = clean_domain_name(result.domain, field=field)

@@ -12,7 +12,12 @@ from core.db import on_commit
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Domain, User
 from core.passwords import hash_password, validate_password
-from core.principal import Principal, domain_not_found, require_domain_scope
+from core.principal import (
+    Principal,
+    domain_not_found,
+    require_authenticated,
+    require_domain_scope,
+)
 from core.runtime import Runtime
 from core.services import domain_folders
 from core.services.domain_addresses import rewrite_addresses
@@ -36,6 +41,9 @@ class DomainCreate:
 
 def require_domain(session: Session, principal: Principal, name: str) -> Domain:
     """The domain named, if the caller may see it; else ``DOMAIN_NOT_FOUND``."""
+    # Anonymous callers are refused before the lookup, so that the answer
+    # never depends on whether the domain exists.
+    require_authenticated(principal)
     try:
         clean = clean_domain_name(name)
     except InvalidInput:

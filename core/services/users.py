@@ -22,6 +22,7 @@ from core.passwords import hash_password, validate_password
 from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
 from core.services import domain_folders, user_fields
+from core.services.disk_usage import add_usage
 from core.services.scope import (
     administers,
     owns_account,
@@ -65,6 +66,9 @@ def reserve_user_place(
     write lock (SQLite) orders them. ``mailbox_cap`` is the license's cap on
     the users of the whole server, if any.
     """
+    # Limitation: every count change rewrites the domain row, and PostgreSQL
+    # keeps the old version until vacuum; after a bulk import the domain list
+    # reads slower until autovacuum runs — VACUUM the domain table after one.
     result = session.execute(
         update(Domain)
         .where(Domain.id == domain.id, Domain.user_count < limit)
@@ -312,6 +316,9 @@ def delete_user(
         )
 
     release_user_place(session, domain.id)
+    # The domain's disk figure is the sum of its users'; the user's share
+    # leaves with it.
+    add_usage(session, user.id, domain.id, -user.disk_used_bytes)
     runtime.plugins.before_user_delete(session=session, runtime=runtime, user=user)
     user_id, folder = user.id, Path(domain.folder) / user.local_part
     session.delete(user)

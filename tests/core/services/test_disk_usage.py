@@ -104,3 +104,21 @@ def test_request_recalculation_refuses_bad_requests(
         )
 
     assert caught.value.code == code
+
+
+def test_deleting_user_lowers_domain_disk_figure(runtime, domain):
+    from core.db import session_scope
+    from core.services.users import delete_user
+
+    survivors = ("boss", "user00001")
+
+    with session_scope(runtime.engine) as session:
+        delete_user(
+            session,
+            runtime,
+            system_admin(runtime),
+            "user00000@a.test",
+            delete_files=False,
+        )
+
+    assert counters(runtime, domain, "boss")[1] == exact_usage(domain, *survivors)
