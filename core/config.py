@@ -35,6 +35,9 @@ class Config:
     max_aliases: int = 30
     max_tokens: int = 4000
     domain_roots: tuple[Path, ...] = ()
+    # Rows (domains, or users of the chosen domains) beyond which a
+    # propagation runs as a job instead of inside the request.
+    propagation_job_rows: int = 20_000
 
     @property
     def domains_dir(self) -> Path:
@@ -84,6 +87,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         max_aliases=_int(env, "MAILPLANE_MAX_ALIASES", 30, low=0),
         max_tokens=_int(env, "MAILPLANE_MAX_TOKENS", 4000, low=100),
         domain_roots=_paths(get("MAILPLANE_DOMAIN_ROOTS", "")),
+        propagation_job_rows=_int(env, "MAILPLANE_PROPAGATION_JOB_ROWS", 20_000),
     )
 
 

@@ -100,6 +100,29 @@ def after_user_create(session: Any, runtime: Any, user: Any) -> None:
 
 
 @hookspec
+def after_user_settings(
+    session: Any,
+    runtime: Any,
+    principal: Any,
+    user: Any,
+    domain: Any,
+    created: bool,
+    requested: dict,
+) -> None:
+    """After a user's settings were set, in that transaction; return nothing.
+
+    Called when a user is created (``created`` True: ``user.settings`` holds
+    the user template with the caller's choices on top) and when an update
+    names settings. ``requested`` holds only what the caller asked for, as
+    ``{section: {snake_case_field: value}}``, so a plugin can tell a choice
+    from a template's default. ``principal`` is who asked, None for work a
+    job does on its own. Raise a core error (a limit, a permission) to refuse
+    the whole change; a plugin may rewrite its own section of
+    ``user.settings`` (assign a new dict) to reflect what it could grant.
+    """
+
+
+@hookspec
 def after_user_rename(
     session: Any, runtime: Any, user: Any, old_local_part: str
 ) -> None:
@@ -126,7 +149,9 @@ def validate_user_propagation(
     runs too. ``domain`` is the ``Domain`` row (``user_count`` counts its
     users); ``changes`` maps each section to the fields every user of the
     domain would get (``{"eas": {"enabled": True}}``; a whole section lists
-    every field), ``%domain%`` already expanded. Return a message to leave
+    every field; a value inside a nested model sits in nested dicts,
+    ``{"autodiscover": {"imap": {"port": 993}}}``), ``%domain%`` already
+    expanded. Return a message to leave
     the domain unchanged and report it (say, EAS access beyond the domain's
     EAS accounts); None lets it through. Raising aborts the propagation.
     """

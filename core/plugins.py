@@ -260,6 +260,19 @@ class PluginHost:
     def after_user_create(self, *, session, runtime, user) -> None:
         self.manager.hook.after_user_create(session=session, runtime=runtime, user=user)
 
+    def after_user_settings(
+        self, *, session, runtime, principal, user, domain, created, requested
+    ) -> None:
+        self.manager.hook.after_user_settings(
+            session=session,
+            runtime=runtime,
+            principal=principal,
+            user=user,
+            domain=domain,
+            created=created,
+            requested=requested,
+        )
+
     def after_user_rename(self, *, session, runtime, user, old_local_part) -> None:
         self.manager.hook.after_user_rename(
             session=session, runtime=runtime, user=user, old_local_part=old_local_part

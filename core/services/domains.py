@@ -22,7 +22,7 @@ from core.runtime import Runtime
 from core.services import domain_folders
 from core.services.domain_addresses import rewrite_addresses
 from core.services.settings_access import clean_settings_patch
-from core.services.users import add_user, mailbox_cap
+from core.services.users import add_user, announce_new_user, mailbox_cap
 from core.validation import clean_domain_name, clean_hostname
 
 logger = logging.getLogger(__name__)
@@ -101,16 +101,18 @@ def _add_admin(
     from core.services.templates import user_template
 
     limit = runtime.registry.read("domain", domain.settings, "limits").users
-    return add_user(
+    user = add_user(
         session,
         domain,
         local_part,
         password,
         user_limit=max(limit, least_limit),
         is_domain_admin=True,
-        settings=user_template(session, runtime),
+        settings=user_template(session, runtime, domain.name),
         mailbox_cap=mailbox_cap(runtime),
     )
+    announce_new_user(session, runtime, None, user, domain)
+    return user
 
 
 def _domain_template(session: Session, runtime: Runtime, name: str) -> dict:

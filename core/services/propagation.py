@@ -1,12 +1,13 @@
 """Propagation: copying chosen settings from a template to existing rows.
 
 Settings are named by path: a field (``limits.diskSpaceMb``), a whole
-section (``throttling``) or, for domains, ``hostname``. Domain defaults go to
-every domain; user defaults to the users of all domains or of the named
-ones. Either way it is one SQL UPDATE in the caller's transaction (see
-``core.services.propagation_sql``), so it stays fast at any size; a plugin
-may refuse user propagation for a domain (``validate_user_propagation``),
-which is then reported and left unchanged.
+section (``throttling``), a field or a whole object inside a nested model
+(``autodiscover.imap.port``, ``autodiscover.imap``) or, for domains,
+``hostname``. Domain defaults go to every domain; user defaults to the users
+of all domains or of the named ones. Either way it is one SQL UPDATE in the
+caller's transaction (see ``core.services.propagation_sql``), so it stays
+fast at any size; a plugin may refuse user propagation for a domain
+(``validate_user_propagation``), which is then reported and left unchanged.
 """
 
 import logging
@@ -27,7 +28,7 @@ from core.services.propagation_preview import (
     preview_domains,
     preview_users,
 )
-from core.services.propagation_sql import SettingWrite
+from core.services.propagation_sql import SettingWrite, uncovered
 from core.services.templates import (
     expand_variables,
     read_domain_template,
@@ -81,9 +82,6 @@ def propagate_domain_defaults(
     if dry_run:
         return DomainPropagation(0, preview_domains(session, runtime, writes, hostname))
 
-    # Limitation: propagation runs in the request's transaction (one UPDATE,
-    # about a second per 100,000 rows) — running it as a job would lift the
-    # request's time for far larger servers.
     statement, params = propagation_sql.domain_update(
         _dialect(session), writes, hostname
     )
@@ -107,7 +105,7 @@ def propagate_user_defaults(
     """
     template = read_template_settings(session, runtime, "user")
     writes = plan_writes(runtime, "user", template, _clean_paths(paths))
-    chosen = _chosen_domains(session, domains)
+    chosen = chosen_domains(session, domains)
     refused = _refusals(session, runtime, chosen, writes)
     if dry_run:
         scope = chosen if chosen is not None else _all_domains(session)
@@ -131,13 +129,25 @@ def propagate_user_defaults(
     return UserPropagation(changed, refused)
 
 
+def validate_paths(
+    session: Session, runtime: Runtime, scope: Scope, paths: list[str]
+) -> None:
+    """Raise what a propagation of ``paths`` would (``UNKNOWN_SETTING``)."""
+    chosen = _clean_paths(paths)
+    if scope == "domain":
+        chosen = [(index, path) for index, path in chosen if path != HOSTNAME]
+    template = read_template_settings(session, runtime, scope)
+    plan_writes(runtime, scope, template, chosen)
+
+
 def plan_writes(
     runtime: Runtime, scope: Scope, template: dict, paths: list[tuple[int, str]]
 ) -> list[SettingWrite]:
     """Resolve ``(input index, path)`` pairs into the template values to copy.
 
-    An unknown path raises ``UNKNOWN_SETTING`` for its input index. A field
-    of a section that is also chosen whole is dropped.
+    An unknown path raises ``UNKNOWN_SETTING`` for its input index. A path
+    inside another chosen one (a field of a section, or of a nested object,
+    chosen whole) is dropped.
     """
     resolved: dict[tuple[str, str | None], None] = {}
     errors = []
@@ -150,31 +160,34 @@ def plan_writes(
             )
     if errors:
         raise InvalidInputs(errors)
-
-    whole = {section for section, name in resolved if name is None}
-    return [
-        _write(template, section, name)
-        for section, name in resolved
-        if name is None or section not in whole
-    ]
+    return uncovered([_write(template, section, name) for section, name in resolved])
 
 
 def changes_of(writes: list[SettingWrite], domain_name: str | None = None) -> dict:
-    """``{section: {field: value}}`` of the writes; variables expanded if named."""
-    changes: dict[str, dict] = {}
+    """``{section: {field: value}}`` of the writes; variables expanded if named.
+
+    A value in a nested object sits in nested dicts
+    (``{"autodiscover": {"imap": {"port": 993}}}``).
+    """
+    changes: dict[str, Any] = {}
     for write in writes:
-        if write.field is None:
-            changes[write.section] = dict(write.value)
-        else:
-            changes.setdefault(write.section, {})[write.field] = write.value
+        *parents, last = write.keys
+        node = changes
+        for key in parents:
+            node = node.setdefault(key, {})
+        value = write.value
+        node[last] = dict(value) if isinstance(value, dict) else value
     return changes if domain_name is None else expand_variables(changes, domain_name)
 
 
 def _write(template: dict, section: str, name: str | None) -> SettingWrite:
     if name is None:
         return SettingWrite(section, section, None, template[section])
-    path = f"{section}.{to_camel(name)}"
-    return SettingWrite(path, section, name, template[section][name])
+    value = template[section]
+    for key in name.split("."):
+        value = value[key]
+    path = ".".join([section, *(to_camel(key) for key in name.split("."))])
+    return SettingWrite(path, section, name, value)
 
 
 def _clean_paths(paths: list[str]) -> list[tuple[int, str]]:
@@ -192,7 +205,8 @@ def _clean_paths(paths: list[str]) -> list[tuple[int, str]]:
     return cleaned
 
 
-def _chosen_domains(session: Session, names: list[str] | None) -> list[Domain] | None:
+def chosen_domains(session: Session, names: list[str] | None) -> list[Domain] | None:
+    """The named domains (``DOMAIN_NOT_FOUND`` for a missing one); None for all."""
     if not names:
         return None
     cleaned = {}

@@ -124,9 +124,10 @@ def preview_users(
 
 def read_value(runtime: Runtime, scope: Scope, stored: dict | None, write) -> Any:
     """A setting's value as it reads from a stored document."""
-    section = runtime.registry.read(scope, stored, write.section)
-    dumped = section.model_dump(mode="json")
-    return dumped if write.field is None else dumped[write.field]
+    value = runtime.registry.read(scope, stored, write.section).model_dump(mode="json")
+    for key in write.keys[1:]:
+        value = value[key]
+    return value
 
 
 def _user_counts(session, runtime, writes, domain_ids) -> dict[int, dict]:

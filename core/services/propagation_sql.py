@@ -2,10 +2,11 @@
 
 A propagation is one UPDATE whatever the number of rows: the database
 computes each new document (SQLite's JSON functions, PostgreSQL's jsonb
-operators) and writes only the rows whose stored value differs. A section
-missing from a stored document is created; a value holding ``%domain%`` is
-expanded per row with the name of the row's domain. Every name and value is
-a bound parameter.
+operators) and writes only the rows whose stored value differs. A value may
+lie in a nested object (``autodiscover.imap.port``): its siblings keep their
+stored values, and a section or object missing from a stored document is
+created on the way. A value holding ``%domain%`` is expanded per row with
+the name of the row's domain. Every name and value is a bound parameter.
 """
 
 import json
@@ -19,12 +20,24 @@ USER_DOMAIN_NAME = '(SELECT domain.name FROM domain WHERE domain.id = "user".dom
 
 @dataclass(frozen=True)
 class SettingWrite:
-    """A template value to copy: a whole section (``field`` None) or one field."""
+    """A template value to copy: a whole section (``field`` None) or a field.
+
+    ``field`` is the snake_case path inside the section, dotted when it runs
+    into a nested model (``imap.port``; snake names hold no dots); ``path``
+    is the camelCase path callers wrote (``autodiscover.imap.port``).
+    """
 
     path: str
     section: str
     field: str | None
     value: Any
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys from the document's root down to the value."""
+        if self.field is None:
+            return (self.section,)
+        return (self.section, *self.field.split("."))
 
 
 class Params:
@@ -43,27 +56,29 @@ class _Sqlite:
     def value(self, params: Params, value: Any, name_sql: str) -> str:
         return f"json({_text(params, value, name_sql)})"
 
-    def section(self, params: Params, section: str) -> str:
-        return f"(settings -> {params.add(_path(section))})"
+    def stored(self, params: Params, keys: tuple[str, ...]) -> str:
+        return f"(settings -> {params.add(_path(*keys))})"
 
-    def field(self, params: Params, section: str, field: str) -> str:
-        return f"(settings -> {params.add(_path(section, field))})"
-
-    def new_settings(self, params: Params, groups: dict, name_sql: str) -> str:
-        # A merge patch (one parse of each document) creates missing sections
-        # and sets plain fields; json_set sets what a merge patch can't: whole
-        # sections, nulls (a patch deletes them) and nested objects (merged).
-        patch, pairs = {}, []
-        for section, group in groups.items():
-            if isinstance(group, SettingWrite):
-                pairs.append((_path(section), group.value))
-                continue
-            fields = patch.setdefault(section, {})
-            for write in group:
-                if write.value is None or isinstance(write.value, dict):
-                    pairs.append((_path(section, write.field), write.value))
-                else:
-                    fields[write.field] = write.value
+    def new_settings(
+        self, params: Params, writes: list[SettingWrite], name_sql: str
+    ) -> str:
+        # A merge patch (one parse of each document) merges objects at every
+        # depth, creating missing ones, and sets plain values; json_set sets
+        # what a merge patch can't: nulls (a patch deletes them) and objects
+        # (a patch would merge them). The patch also makes every object on
+        # a json_set path an object, as json_set skips a path through a
+        # scalar.
+        patch: dict[str, Any] = {}
+        pairs = []
+        for write in writes:
+            *parents, last = write.keys
+            node = patch
+            for key in parents:
+                node = node.setdefault(key, {})
+            if write.value is None or isinstance(write.value, dict):
+                pairs.append((_path(*write.keys), write.value))
+            else:
+                node[last] = write.value
         new = "settings"
         if patch:
             new = f"json_patch(settings, {_text(params, patch, name_sql)})"
@@ -83,24 +98,47 @@ class _Postgres:
     def value(self, params: Params, value: Any, name_sql: str) -> str:
         return f"CAST({_text(params, value, name_sql)} AS jsonb)"
 
-    def section(self, params: Params, section: str) -> str:
-        return f"(settings -> {_key(params, section)})"
+    def stored(self, params: Params, keys: tuple[str, ...]) -> str:
+        return f"(settings #> {_array(params, keys)})"
 
-    def field(self, params: Params, section: str, field: str) -> str:
-        return f"(settings -> {_key(params, section)} -> {_key(params, field)})"
+    def new_settings(
+        self, params: Params, writes: list[SettingWrite], name_sql: str
+    ) -> str:
+        return self._merged(params, _tree(writes), (), name_sql)
 
-    def new_settings(self, params: Params, groups: dict, name_sql: str) -> str:
-        new = "settings"
-        for section, group in groups.items():
-            key = _key(params, section)
-            if isinstance(group, SettingWrite):
-                value = self.value(params, group.value, name_sql)
-            else:
-                patch = {write.field: write.value for write in group}
-                current = f"coalesce(settings -> {key}, CAST('{{}}' AS jsonb))"
-                value = f"{current} || {self.value(params, patch, name_sql)}"
-            new = f"jsonb_set({new}, ARRAY[{key}], {value})"
-        return new
+    def _merged(self, params: Params, node: dict, keys: tuple, name_sql: str) -> str:
+        """The stored object at ``keys`` with the writes of ``node`` merged in.
+
+        ``||`` merges one level only, so each object on a write's path is
+        rebuilt from its stored value: the stored object, then the values
+        written into it, then the objects below it, each rebuilt the same way.
+        Siblings of a written value keep their stored values.
+        """
+        parts = [self._object_at(params, keys)]
+        values = {k: w.value for k, w in node.items() if isinstance(w, SettingWrite)}
+        if values:
+            parts.append(self.value(params, values, name_sql))
+        below = [(k, n) for k, n in node.items() if not isinstance(n, SettingWrite)]
+        # jsonb_build_object takes at most 100 arguments.
+        for start in range(0, len(below), 50):
+            pairs = ", ".join(
+                f"{_key(params, key)}, "
+                f"{self._merged(params, child, (*keys, key), name_sql)}"
+                for key, child in below[start : start + 50]
+            )
+            parts.append(f"jsonb_build_object({pairs})")
+        return "(" + " || ".join(parts) + ")"
+
+    def _object_at(self, params: Params, keys: tuple) -> str:
+        # A missing (or non-object) value reads as an empty object, as a
+        # merge patch treats it on SQLite.
+        if not keys:
+            return "settings"
+        stored = self.stored(params, keys)
+        return (
+            f"(CASE WHEN jsonb_typeof({stored}) = 'object' THEN {stored} "
+            "ELSE CAST('{}' AS jsonb) END)"
+        )
 
     def id_list(self, params: Params, ids: list[int]) -> str:
         array = f"CAST({params.add(json.dumps(ids))} AS jsonb)"
@@ -116,8 +154,8 @@ def domain_update(dialect: str, writes: list[SettingWrite], hostname: str | None
     sql, params = dialect_of(dialect), Params()
     assignments, differs = [], []
     if writes:
-        groups = group_writes(writes)
-        assignments.append(f"settings = {sql.new_settings(params, groups, 'name')}")
+        writes = uncovered(writes)
+        assignments.append(f"settings = {sql.new_settings(params, writes, 'name')}")
         differs += _differs(sql, params, writes, "name")
     if hostname is not None:
         pattern = _text(params, hostname, "name", raw=True)
@@ -136,8 +174,8 @@ def user_update(
 ):
     """``UPDATE "user"`` of the given domains (None: all) but the excluded ones."""
     sql, params = dialect_of(dialect), Params()
-    groups = group_writes(writes)
-    new = sql.new_settings(params, groups, USER_DOMAIN_NAME)
+    writes = uncovered(writes)
+    new = sql.new_settings(params, writes, USER_DOMAIN_NAME)
     where = [_any(_differs(sql, params, writes, USER_DOMAIN_NAME))]
     if domain_ids is not None:
         where.append(f"domain_id IN ({sql.id_list(params, domain_ids)})")
@@ -152,7 +190,7 @@ def user_section_counts(
 ):
     """Users per domain and distinct stored value of each section, for previews."""
     sql, params = dialect_of(dialect), Params()
-    columns = ", ".join(sql.section(params, section) for section in sections)
+    columns = ", ".join(sql.stored(params, (section,)) for section in sections)
     where = ""
     if domain_ids is not None:
         where = f" WHERE domain_id IN ({sql.id_list(params, domain_ids)})"
@@ -164,24 +202,32 @@ def user_section_counts(
     return statement, params.values
 
 
-def group_writes(writes: list[SettingWrite]) -> dict[str, Any]:
-    """Writes by section: a whole-section write, or the list of field writes."""
-    groups: dict[str, Any] = {}
+def uncovered(writes: list[SettingWrite]) -> list[SettingWrite]:
+    """The writes not inside another one's value (a section or object chosen whole)."""
+    chosen = {write.keys for write in writes}
+    return [
+        write
+        for write in writes
+        if not any(write.keys[:depth] in chosen for depth in range(1, len(write.keys)))
+    ]
+
+
+def _tree(writes: list[SettingWrite]) -> dict[str, Any]:
+    """Uncovered writes by key, level by level: a write, or a dict of the next keys."""
+    root: dict[str, Any] = {}
     for write in writes:
-        if write.field is None:
-            groups[write.section] = write
-        elif not isinstance(groups.get(write.section), SettingWrite):
-            groups.setdefault(write.section, []).append(write)
-    return groups
+        *parents, last = write.keys
+        node = root
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[last] = write
+    return root
 
 
 def _differs(sql, params: Params, writes: list[SettingWrite], name_sql: str) -> list:
     conditions = []
     for write in writes:
-        if write.field is None:
-            stored = sql.section(params, write.section)
-        else:
-            stored = sql.field(params, write.section, write.field)
+        stored = sql.stored(params, write.keys)
         value = sql.value(params, write.value, name_sql)
         operator = "IS NOT" if isinstance(sql, _Sqlite) else "IS DISTINCT FROM"
         conditions.append(f"{stored} {operator} {value}")
@@ -202,6 +248,10 @@ def _text(params: Params, value: Any, name_sql: str, *, raw: bool = False) -> st
 
 def _key(params: Params, key: str) -> str:
     return f"CAST({params.add(key)} AS text)"
+
+
+def _array(params: Params, keys: tuple[str, ...]) -> str:
+    return f"ARRAY[{', '.join(_key(params, key) for key in keys)}]"
 
 
 def _path(*keys: str) -> str:

@@ -42,7 +42,12 @@ from core.services.jobs import ProgressSaver, create_job
 from core.services.scope import find_domain, user_not_found
 from core.services.templates import user_template
 from core.services.user_fields import split_mailbox_address
-from core.services.users import add_user, check_address_free, mailbox_cap
+from core.services.users import (
+    add_user,
+    announce_new_user,
+    check_address_free,
+    mailbox_cap,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -191,9 +196,7 @@ def _add_attached_user(
         password_hash=unusable_password_hash(),
         mailbox_cap=mailbox_cap(runtime),
     )
-    runtime.plugins.notify(
-        "after_user_create", session=session, runtime=runtime, user=user
-    )
+    announce_new_user(session, runtime, None, user, domain)
     logger.info("Attaching user %s@%s found on disk.", local_part, domain.name)
     return user
 

@@ -118,6 +118,16 @@ def _apply(
     for name, value in values.items():
         setattr(user, name, value)
     session.add(user)
+    if changes.settings:
+        runtime.plugins.after_user_settings(
+            session=session,
+            runtime=runtime,
+            principal=principal,
+            user=user,
+            domain=domain,
+            created=False,
+            requested=patch,
+        )
     if changes.password is not None:
         revoke_other_sessions(session, user.id, keep=principal.token_id)
     logger.info("Changed user %s@%s.", user.local_part, domain.name)

@@ -193,6 +193,7 @@ def create_user(
     domain = require_managed_domain(session, principal, domain_name, field="email")
     fields = _clean_create_fields(runtime, domain, data, f"{local_part}@{domain.name}")
     settings = user_template(session, runtime, domain.name)
+    patch: dict = {}
     if data.settings:
         patch = clean_settings_patch(session, runtime, principal, "user", data.settings)
         settings = runtime.registry.apply_patch(
@@ -215,11 +216,30 @@ def create_user(
         setattr(user, name, value)
     session.add(user)
     _create_user_folder(session, domain, local_part)
-    runtime.plugins.notify(
-        "after_user_create", session=session, runtime=runtime, user=user
-    )
+    announce_new_user(session, runtime, principal, user, domain, patch)
     on_commit(session, lambda: logger.info("Created user %s.", data.email))
     return user, domain
+
+
+def announce_new_user(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal | None,
+    user: User,
+    domain: Domain,
+    requested: dict | None = None,
+) -> None:
+    """Tell plugins a user exists: its settings first, then its creation."""
+    runtime.plugins.after_user_settings(
+        session=session,
+        runtime=runtime,
+        principal=principal,
+        user=user,
+        domain=domain,
+        created=True,
+        requested=requested or {},
+    )
+    runtime.plugins.after_user_create(session=session, runtime=runtime, user=user)
 
 
 def _clean_new_password(data: UserCreate) -> str:

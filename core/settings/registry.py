@@ -89,21 +89,27 @@ class SettingsRegistry:
         return document
 
     def resolve_path(self, scope: Scope, path: str) -> tuple[str, str | None]:
-        """Split ``limits.diskSpaceMb`` into ``("limits", "disk_space_mb")``.
+        """Split a setting path into its section and snake_case field path.
 
-        A bare section name returns ``(section, None)``. Raises
-        ``InvalidInput`` with code ``UNKNOWN_SETTING`` for anything else.
+        ``limits.diskSpaceMb`` gives ``("limits", "disk_space_mb")``; a path
+        into a nested model, ``autodiscover.imap.port``, gives
+        ``("autodiscover", "imap.port")`` (snake names hold no dots); a bare
+        section name gives ``(section, None)``. Raises ``InvalidInput`` with
+        code ``UNKNOWN_SETTING`` for anything else.
         """
-        section, _, field = path.partition(".")
+        section, *keys = path.split(".")
         spec = self._specs[scope].get(section)
         if spec is None:
             raise _unknown(path)
-        if not field:
-            return section, None
-        snake = to_snake(field)
-        if snake not in spec.model.model_fields:
-            raise _unknown(path)
-        return section, snake
+        model: type[SectionModel] | None = spec.model
+        fields = []
+        for key in keys:
+            snake = to_snake(key)
+            if model is None or snake not in model.model_fields:
+                raise _unknown(path)
+            fields.append(snake)
+            model = _nested_model(model.model_fields[snake].annotation)
+        return section, ".".join(fields) or None
 
     def _require(self, scope: Scope, name: str, prefix: str) -> SectionSpec:
         spec = self._specs[scope].get(name)
@@ -114,6 +120,13 @@ class SettingsRegistry:
                 code="UNKNOWN_SETTING",
             )
         return spec
+
+
+def _nested_model(annotation: Any) -> type[SectionModel] | None:
+    """The model a field holds, when a path may go on into it."""
+    if isinstance(annotation, type) and issubclass(annotation, SectionModel):
+        return annotation
+    return None
 
 
 def _unknown(path: str) -> InvalidInput:

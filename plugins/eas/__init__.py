@@ -2,13 +2,18 @@
 remote wipe.
 
 The ``eas`` domain section allots accounts and switches remote wipe and
-user management; ``setEasAccess`` gives users access within the allotment;
-devices register as they synchronise and can be asked to wipe themselves.
+user management; a user's ``eas.enabled`` setting (or ``setEasAccess``)
+gives access within the allotment, from the user template and its
+propagation too; devices register as they synchronise and can be asked to
+wipe themselves.
 """
 
 from core.hookspecs import hookimpl
 from core.plugins import PluginInfo
+from core.services.export_columns import ExportColumn
+from core.services.feature_accounts import access_expression, access_hooks
 from plugins.eas import models  # noqa: F401  (puts the tables on the metadata)
+from plugins.eas.settings import FEATURE, SECTION, USER_SECTION
 
 PLUGIN_INFO = PluginInfo(
     name="eas",
@@ -21,9 +26,12 @@ PLUGIN_INFO = PluginInfo(
 
 @hookimpl
 def register_domain_sections() -> list:
-    from plugins.eas.settings import SECTION
-
     return [SECTION]
+
+
+@hookimpl
+def register_user_sections() -> list:
+    return [USER_SECTION]
 
 
 @hookimpl
@@ -35,10 +43,6 @@ def register_schema(types) -> list:
 
 @hookimpl
 def register_export_columns(kind: str) -> list:
-    from core.services.export_columns import ExportColumn
-    from core.services.feature_accounts import access_expression
-    from plugins.eas.settings import FEATURE
-
     if kind != "users":
         return []
     return [ExportColumn(name="easAccess", expression=access_expression(FEATURE))]
@@ -49,3 +53,8 @@ def register_operation_rules() -> dict:
     from plugins.eas.schema import OPERATION_RULES
 
     return OPERATION_RULES
+
+
+after_user_settings, validate_user_propagation, after_user_propagation = (
+    hookimpl(hook) for hook in access_hooks(FEATURE)
+)

@@ -1,4 +1,5 @@
-"""The eas section: how many EAS accounts a domain has, and what it may do."""
+"""The eas sections: a domain's EAS accounts and what it may do, and a
+user's access."""
 
 from pydantic import Field
 
@@ -33,5 +34,25 @@ SECTION = SectionSpec(
     scope="domain",
     description="EAS: synchronisation of mail, contacts and calendars with "
     "mobile devices (Enterprise).",
+    plugin="eas",
+)
+
+
+class EasUserSettings(SectionModel):
+    enabled: bool = Field(
+        default=False,
+        description="May synchronise mail, contacts and calendars over EAS; "
+        "takes one of the domain's EAS accounts.",
+    )
+
+
+USER_SECTION = SectionSpec(
+    name="eas",
+    model=EasUserSettings,
+    scope="user",
+    description="The user's EAS access (Enterprise).",
+    # Domain administrators may choose it only while the domain's user
+    # management is on; core.services.feature_accounts checks that.
+    domain_admin_fields=frozenset({"enabled"}),
     plugin="eas",
 )

@@ -2,11 +2,16 @@
 desktop clients that speak MAPI or EWS.
 
 The ``mapiEws`` domain section allots accounts and switches user
-management; ``setMapiEwsAccess`` gives users access within the allotment.
+management; a user's ``mapiEws.enabled`` setting (or ``setMapiEwsAccess``)
+gives access within the allotment, from the user template and its
+propagation too.
 """
 
 from core.hookspecs import hookimpl
 from core.plugins import PluginInfo
+from core.services.export_columns import ExportColumn
+from core.services.feature_accounts import access_expression, access_hooks
+from plugins.mapi_ews.settings import FEATURE, SECTION, USER_SECTION
 
 PLUGIN_INFO = PluginInfo(
     name="mapi_ews",
@@ -19,9 +24,12 @@ PLUGIN_INFO = PluginInfo(
 
 @hookimpl
 def register_domain_sections() -> list:
-    from plugins.mapi_ews.settings import SECTION
-
     return [SECTION]
+
+
+@hookimpl
+def register_user_sections() -> list:
+    return [USER_SECTION]
 
 
 @hookimpl
@@ -33,10 +41,6 @@ def register_schema(types) -> list:
 
 @hookimpl
 def register_export_columns(kind: str) -> list:
-    from core.services.export_columns import ExportColumn
-    from core.services.feature_accounts import access_expression
-    from plugins.mapi_ews.settings import FEATURE
-
     if kind != "users":
         return []
     return [ExportColumn(name="mapiEwsAccess", expression=access_expression(FEATURE))]
@@ -47,3 +51,8 @@ def register_operation_rules() -> dict:
     from plugins.mapi_ews.schema import OPERATION_RULES
 
     return OPERATION_RULES
+
+
+after_user_settings, validate_user_propagation, after_user_propagation = (
+    hookimpl(hook) for hook in access_hooks(FEATURE)
+)

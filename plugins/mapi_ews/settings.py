@@ -1,4 +1,4 @@
-"""The mapiEws section: how many MAPI/EWS accounts a domain has."""
+"""The mapiEws sections: a domain's MAPI/EWS accounts, and a user's access."""
 
 from pydantic import Field
 
@@ -27,5 +27,25 @@ SECTION = SectionSpec(
     model=MapiEwsSettings,
     scope="domain",
     description="MAPI/EWS: desktop clients with groupware features (Enterprise).",
+    plugin="mapi_ews",
+)
+
+
+class MapiEwsUserSettings(SectionModel):
+    enabled: bool = Field(
+        default=False,
+        description="May connect desktop clients over MAPI or EWS; takes one "
+        "of the domain's MAPI/EWS accounts.",
+    )
+
+
+USER_SECTION = SectionSpec(
+    name="mapiEws",
+    model=MapiEwsUserSettings,
+    scope="user",
+    description="The user's MAPI/EWS access (Enterprise).",
+    # Domain administrators may choose it only while the domain's user
+    # management is on; core.services.feature_accounts checks that.
+    domain_admin_fields=frozenset({"enabled"}),
     plugin="mapi_ews",
 )

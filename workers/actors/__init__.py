@@ -13,7 +13,7 @@ from core.models import Job
 from core.services.jobs import JobCancelled, finish_job, get_job
 
 ACTOR_MODULES = ("workers.actors.exports", "workers.actors.messaging")
-ACTOR_MODULES += ("workers.actors.restore",)
+ACTOR_MODULES += ("workers.actors.restore", "workers.actors.propagation")
 
 JobBody = Callable[[Any, Job], dict]
 

@@ -45,7 +45,8 @@ class Job:
     result: JSON | None = strawberry.field(
         description="What it did, by kind: rows and downloadUrl for exports; "
         "delivered, skipped and skippedRecipients for mass email; notified "
-        "for notifications. Partial while it runs."
+        "for notifications; domainsChanged, or usersChanged and refused, for "
+        "propagations. Partial while it runs."
     )
     errors: list[UserError] = strawberry.field(description="Why it failed, if it did.")
     download_url: str | None = strawberry.field(

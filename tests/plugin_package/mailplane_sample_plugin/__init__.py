@@ -123,6 +123,13 @@ def after_user_create(session, runtime, user) -> None:
 
 
 @hookimpl
+def after_user_settings(
+    session, runtime, principal, user, domain, created, requested
+) -> None:
+    CALLS.append("after_user_settings")
+
+
+@hookimpl
 def after_user_rename(session, runtime, user, old_local_part) -> None:
     CALLS.append("after_user_rename")
 

@@ -4,33 +4,47 @@ from typing import Annotated
 
 import strawberry
 
-from core.principal import require_system_admin
+from core.models import Job as JobRow
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
+from core.schema.jobs.types import Job, to_job
 from core.schema.templates.types import DomainPropagationPreview, to_domain_preview
-from core.services.propagation import propagate_domain_defaults
+from core.services.propagation_jobs import request_domain_propagation
 
 
 @strawberry.input(description="Which domain template settings to copy to every domain.")
 class DomainDefaultsPropagateInput:
     settings: list[str] = strawberry.field(
-        description="Paths: a field (limits.diskSpaceMb), a whole section "
-        "(throttling) or hostname."
+        description="Paths: a field (limits.diskSpaceMb), a field or object "
+        "inside a nested setting (autodiscover.imap.port, autodiscover.imap), a "
+        "whole section (throttling) or hostname."
     )
     dry_run: bool = strawberry.field(
         default=False,
         description="Change nothing; report each domain's values before and after.",
+    )
+    run_as_job: bool | None = strawberry.field(
+        default=None,
+        description="True runs the propagation as a job, false in this request; "
+        "null decides by the number of domains (MAILPLANE_PROPAGATION_JOB_ROWS). "
+        "A dry run is always immediate.",
     )
 
 
 @strawberry.type(description="The result of propagateDomainDefaults.")
 class DomainDefaultsPropagatePayload:
     domains_changed: int = strawberry.field(
-        default=0, description="Domains whose settings changed (0 in a dry run)."
+        default=0,
+        description="Domains whose settings changed (0 in a dry run or a job).",
     )
     preview: list[DomainPropagationPreview] = strawberry.field(
         default_factory=list,
         description="In a dry run, every domain with each setting before and after.",
+    )
+    job: Job | None = strawberry.field(
+        default=None,
+        description="The propagating job, when it runs as one (null otherwise); "
+        "its result holds domainsChanged.",
     )
     errors: list[UserError] = strawberry.field(description="Why nothing changed.")
 
@@ -39,7 +53,9 @@ class DomainDefaultsPropagatePayload:
 class DomainDefaultsPropagateMutation:
     @strawberry.mutation(
         description="Copy chosen settings of the domain template to every domain, "
-        "%domain% expanded per domain, in one transaction (system administrators)."
+        "%domain% expanded per domain, in one transaction: in this request, or "
+        "as a job for many domains, which reads the template when it runs "
+        "(system administrators)."
     )
     def propagate_domain_defaults(
         self,
@@ -50,13 +66,19 @@ class DomainDefaultsPropagateMutation:
         ],
     ) -> DomainDefaultsPropagatePayload:
         def act(session, ctx):
-            require_system_admin(ctx.principal)
-            result = propagate_domain_defaults(
-                session, ctx.runtime, input.settings, dry_run=input.dry_run
+            outcome = request_domain_propagation(
+                session,
+                ctx.runtime,
+                ctx.principal,
+                input.settings,
+                dry_run=input.dry_run,
+                run_as_job=input.run_as_job,
             )
+            if isinstance(outcome, JobRow):
+                return {"job": to_job(outcome)}
             return {
-                "domains_changed": result.changed,
-                "preview": [to_domain_preview(item) for item in result.preview],
+                "domains_changed": outcome.changed,
+                "preview": [to_domain_preview(item) for item in outcome.preview],
             }
 
         return run_mutation(info, DomainDefaultsPropagatePayload, act)

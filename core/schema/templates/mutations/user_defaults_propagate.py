@@ -4,23 +4,24 @@ from typing import Annotated
 
 import strawberry
 
-from core.principal import require_system_admin
+from core.models import Job as JobRow
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
+from core.schema.jobs.types import Job, to_job
 from core.schema.templates.types import (
     PropagationRefusal,
     UserPropagationPreview,
     to_refusal,
     to_user_preview,
 )
-from core.services.propagation import propagate_user_defaults
+from core.services.propagation_jobs import request_user_propagation
 
 
 @strawberry.input(description="Which user template settings to copy, and to whom.")
 class UserDefaultsPropagateInput:
     settings: list[str] = strawberry.field(
-        description="Paths: a field (serviceAccess.pop) or a whole section "
-        "(serviceAccess)."
+        description="Paths: a field (serviceAccess.pop, eas.enabled), a field "
+        "or object inside a nested setting, or a whole section (serviceAccess)."
     )
     domains: list[str] | None = strawberry.field(
         default=None,
@@ -30,20 +31,33 @@ class UserDefaultsPropagateInput:
         default=False,
         description="Change nothing; report each domain's values before and after.",
     )
+    run_as_job: bool | None = strawberry.field(
+        default=None,
+        description="True runs the propagation as a job, false in this request; "
+        "null decides by the number of users of the chosen domains "
+        "(MAILPLANE_PROPAGATION_JOB_ROWS). A dry run is always immediate.",
+    )
 
 
 @strawberry.type(description="The result of propagateUserDefaults.")
 class UserDefaultsPropagatePayload:
     users_changed: int = strawberry.field(
-        default=0, description="Users whose settings changed (0 in a dry run)."
+        default=0,
+        description="Users whose settings changed (0 in a dry run or a job).",
     )
     refused: list[PropagationRefusal] = strawberry.field(
         default_factory=list,
-        description="Domains left unchanged because a plugin refused (a limit).",
+        description="Domains left unchanged because a plugin refused (a limit); "
+        "a job lists them in its result instead.",
     )
     preview: list[UserPropagationPreview] = strawberry.field(
         default_factory=list,
         description="In a dry run, each chosen domain not refused, before and after.",
+    )
+    job: Job | None = strawberry.field(
+        default=None,
+        description="The propagating job, when it runs as one (null otherwise); "
+        "its result holds usersChanged and refused (domain, plugin, message).",
     )
     errors: list[UserError] = strawberry.field(description="Why nothing changed.")
 
@@ -52,7 +66,9 @@ class UserDefaultsPropagatePayload:
 class UserDefaultsPropagateMutation:
     @strawberry.mutation(
         description="Copy chosen settings of the user template to the users of all "
-        "or the named domains, in one transaction (system administrators)."
+        "or the named domains, in one transaction: in this request, or as a job "
+        "for many users, which reads the template when it runs "
+        "(system administrators)."
     )
     def propagate_user_defaults(
         self,
@@ -63,18 +79,21 @@ class UserDefaultsPropagateMutation:
         ],
     ) -> UserDefaultsPropagatePayload:
         def act(session, ctx):
-            require_system_admin(ctx.principal)
-            result = propagate_user_defaults(
+            outcome = request_user_propagation(
                 session,
                 ctx.runtime,
+                ctx.principal,
                 input.settings,
                 domains=input.domains,
                 dry_run=input.dry_run,
+                run_as_job=input.run_as_job,
             )
+            if isinstance(outcome, JobRow):
+                return {"job": to_job(outcome)}
             return {
-                "users_changed": result.changed,
-                "refused": [to_refusal(item) for item in result.refused],
-                "preview": [to_user_preview(item) for item in result.preview],
+                "users_changed": outcome.changed,
+                "refused": [to_refusal(item) for item in outcome.refused],
+                "preview": [to_user_preview(item) for item in outcome.preview],
             }
 
         return run_mutation(info, UserDefaultsPropagatePayload, act)

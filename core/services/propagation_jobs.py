@@ -1,0 +1,193 @@
+"""Propagation in the request or as a job, decided by its size.
+
+A propagation is one UPDATE (``core.services.propagation``), yet at tens
+of thousands of rows it holds the request for seconds. So the request
+validates the input (who asks, the paths, the domains), so that a bad one
+gets its errors at once and no job, then counts the rows the propagation
+would touch: the domains, or the users of the chosen domains. Past
+``Config.propagation_job_rows`` (or when the caller asks) it records a job
+instead of propagating; the actor runs the same propagation in one write
+transaction, reading the template as it is then. A dry run is a preview and
+never becomes a job.
+
+The job's result is ``{"domainsChanged": n}`` or ``{"usersChanged": n,
+"refused": [{"domain", "plugin", "message"}]}``; it is saved with a
+checkpoint in the propagating transaction, so a redelivered message returns
+it instead of propagating again.
+"""
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from core.db import session_scope
+from core.models import Domain, Job
+from core.principal import Principal, require_system_admin
+from core.runtime import Runtime
+from core.services.jobs import JobCancelled, create_job, update_progress
+from core.services.propagation import (
+    DomainPropagation,
+    Refusal,
+    UserPropagation,
+    chosen_domains,
+    propagate_domain_defaults,
+    propagate_user_defaults,
+    validate_paths,
+)
+
+logger = logging.getLogger(__name__)
+
+PROPAGATE_DOMAIN_DEFAULTS = "propagate_domain_defaults"
+PROPAGATE_USER_DEFAULTS = "propagate_user_defaults"
+
+# ``Job.checkpoint`` once the propagation committed.
+COMMITTED = 1
+
+
+def request_domain_propagation(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    paths: list[str],
+    *,
+    dry_run: bool = False,
+    run_as_job: bool | None = None,
+) -> DomainPropagation | Job:
+    """Propagate domain defaults now, or queue a job and return it.
+
+    ``run_as_job`` None lets the number of domains decide; a dry run is
+    always immediate. Bad input raises here, before any job exists.
+    """
+    require_system_admin(principal)
+    if dry_run:
+        return propagate_domain_defaults(session, runtime, paths, dry_run=True)
+
+    validate_paths(session, runtime, "domain", paths)
+    rows = session.execute(select(func.count(Domain.id))).scalar_one()
+    if not _runs_as_job(runtime, run_as_job, rows):
+        return propagate_domain_defaults(session, runtime, paths)
+    params = {"settings": list(paths)}
+    return _queue(session, runtime, principal, PROPAGATE_DOMAIN_DEFAULTS, params, rows)
+
+
+def request_user_propagation(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    paths: list[str],
+    *,
+    domains: list[str] | None = None,
+    dry_run: bool = False,
+    run_as_job: bool | None = None,
+) -> UserPropagation | Job:
+    """Propagate user defaults now, or queue a job and return it.
+
+    ``run_as_job`` None lets the number of users of the chosen domains
+    decide; a dry run is always immediate. Plugins are asked about each
+    domain when the propagation runs, so a job reports its refusals in its
+    result.
+    """
+    require_system_admin(principal)
+    if dry_run:
+        return propagate_user_defaults(
+            session, runtime, paths, domains=domains, dry_run=True
+        )
+
+    validate_paths(session, runtime, "user", paths)
+    rows = _count_users(session, chosen_domains(session, domains))
+    if not _runs_as_job(runtime, run_as_job, rows):
+        return propagate_user_defaults(session, runtime, paths, domains=domains)
+    params = {"settings": list(paths), "domains": list(domains or [])}
+    return _queue(session, runtime, principal, PROPAGATE_USER_DEFAULTS, params, rows)
+
+
+def _count_users(session: Session, chosen: list[Domain] | None) -> int:
+    # The domains' counters, not COUNT(*) over users: one short read.
+    if chosen is not None:
+        return sum(domain.user_count for domain in chosen)
+    total = session.execute(select(func.sum(Domain.user_count))).scalar_one()
+    return total or 0
+
+
+def _runs_as_job(runtime: Runtime, run_as_job: bool | None, rows: int) -> bool:
+    if run_as_job is not None:
+        return run_as_job
+    return rows > runtime.config.propagation_job_rows
+
+
+def _queue(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    kind: str,
+    params: dict,
+    rows: int,
+) -> Job:
+    job = create_job(session, runtime, principal, kind, params)
+    job.total = rows
+    session.flush()
+    logger.debug("Propagation of %d rows goes to job %d.", rows, job.id)
+    return job
+
+
+# The actor's side.
+
+
+def run_domain_propagation(runtime: Runtime, job: Job) -> dict:
+    """Propagate the job's domain defaults in one transaction; the job result."""
+
+    def propagate(session: Session) -> dict:
+        result = propagate_domain_defaults(session, runtime, job.params["settings"])
+        return {"domainsChanged": result.changed}
+
+    return _run_once(runtime, job, propagate)
+
+
+def run_user_propagation(runtime: Runtime, job: Job) -> dict:
+    """Propagate the job's user defaults in one transaction; the job result."""
+
+    def propagate(session: Session) -> dict:
+        result = propagate_user_defaults(
+            session,
+            runtime,
+            job.params["settings"],
+            domains=job.params.get("domains") or None,
+        )
+        return {
+            "usersChanged": result.changed,
+            "refused": [_refusal(item) for item in result.refused],
+        }
+
+    return _run_once(runtime, job, propagate)
+
+
+def _run_once(runtime: Runtime, job: Job, propagate: Callable[[Session], dict]) -> dict:
+    """Run ``propagate`` and save its result in the same transaction.
+
+    A redelivered message finds the checkpoint and returns the saved result:
+    propagating again would change nothing and report 0. A job cancelled
+    before the save rolls the propagation back.
+    """
+    if job.checkpoint == COMMITTED:
+        return dict(job.result)
+    # Limitation: a cancellation between this commit and the actor's
+    # finish_job leaves a CANCELLED job whose propagation happened (its
+    # result is kept) — finishing the job in this transaction would lift it.
+    with session_scope(runtime.engine) as session:
+        result = propagate(session)
+        saved = update_progress(
+            session, job.id, done=job.total, checkpoint=COMMITTED, result=result
+        )
+        if not saved:
+            raise JobCancelled(job.id)
+    return result
+
+
+def _refusal(refusal: Refusal) -> dict[str, str]:
+    return {
+        "domain": refusal.domain,
+        "plugin": refusal.plugin,
+        "message": refusal.message,
+    }
