@@ -16,9 +16,10 @@ from sqlmodel import Session
 from core.models import Job
 from core.models.base import utcnow
 from core.principal import Principal
+from core.services.delivery_tally import Tally
 from core.services.jobs import create_job, save_progress
 from core.services.mail_compose import MassMail, MessageTemplate, clean_mass_mail
-from core.services.mass_mail_delivery import SmtpDelivery, StoreDelivery, Tally
+from core.services.mass_mail_delivery import SmtpDelivery, StoreDelivery
 from core.services.recipients import (
     Audience,
     RecipientGroup,

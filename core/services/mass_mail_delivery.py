@@ -10,12 +10,11 @@ domain administrator of a full mailbox.
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
-from core.db import session_scope
 from core.errors import MailplaneError
 from core.models import Job
-from core.services.jobs import JobCancelled, save_progress, update_progress
+from core.services.delivery_tally import Tally, save_batch
+from core.services.jobs import save_progress
 from core.services.mail_compose import MessageTemplate
 from core.services.mail_delivery import deliver_to_user
 from core.services.recipients import Recipient
@@ -24,41 +23,6 @@ from core.services.smtp_relay import SmtpRelay, parse_smtp_url
 logger = logging.getLogger(__name__)
 
 DELIVERY_THREADS = 8
-SKIPPED_SHOWN = 100
-
-
-@dataclass
-class Tally:
-    """What a mass email did so far; it is the job's result."""
-
-    delivered: int = 0
-    skipped: int = 0
-    skipped_recipients: list[dict] = field(default_factory=list)
-
-    @property
-    def done(self) -> int:
-        return self.delivered + self.skipped
-
-    def skip(self, address: str, code: str) -> None:
-        self.skipped += 1
-        if len(self.skipped_recipients) < SKIPPED_SHOWN:
-            self.skipped_recipients.append({"address": address, "code": code})
-
-    def as_result(self) -> dict:
-        return {
-            "delivered": self.delivered,
-            "skipped": self.skipped,
-            "skippedRecipients": list(self.skipped_recipients),
-        }
-
-    @classmethod
-    def from_result(cls, result: dict | None) -> "Tally":
-        result = result or {}
-        return cls(
-            result.get("delivered", 0),
-            result.get("skipped", 0),
-            list(result.get("skippedRecipients", [])),
-        )
 
 
 class StoreDelivery:
@@ -83,11 +47,8 @@ class StoreDelivery:
     def run_batch(self, batch: list[Recipient], tally: Tally) -> None:
         codes = list(self.pool.map(self._deliver, batch))
         for recipient, code in zip(batch, codes, strict=True):
-            if code is None:
-                tally.delivered += 1
-            else:
-                tally.skip(recipient.address, code)
-        save_batch(self.runtime.engine, self.job.id, batch, tally)
+            tally.count(recipient.address, code)
+        save_batch(self.runtime.engine, self.job.id, batch[-1].user_id, tally)
 
     def _deliver(self, recipient: Recipient) -> str | None:
         raw = self.template.render(
@@ -124,10 +85,7 @@ class SmtpDelivery:
             )
             sender = self.template.sender_for(recipient.domain_name)
             code = self.relay.send(sender, recipient.address, raw)
-            if code is None:
-                tally.delivered += 1
-            else:
-                tally.skip(recipient.address, code)
+            tally.count(recipient.address, code)
             # Limitation: a crash between the server's acceptance and this
             # save sends that one message again on redelivery — the fixed
             # Message-ID lets the receiving side drop the duplicate.
@@ -138,17 +96,3 @@ class SmtpDelivery:
                 checkpoint=recipient.user_id,
                 result=tally.as_result(),
             )
-
-
-def save_batch(engine, job_id: int, batch: list[Recipient], tally: Tally) -> None:
-    """Record a delivered batch's progress; its disk usage is already counted."""
-    with session_scope(engine) as session:
-        running = update_progress(
-            session,
-            job_id,
-            done=tally.done,
-            checkpoint=batch[-1].user_id,
-            result=tally.as_result(),
-        )
-    if not running:
-        raise JobCancelled(job_id)

@@ -12,7 +12,7 @@ batch, and the part of a batch it repeats stores and counts nothing twice
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
@@ -20,7 +20,8 @@ from sqlmodel import Session
 from core.db import session_scope
 from core.errors import NotFound
 from core.models import Domain, Job
-from core.services.jobs import JobCancelled, save_progress, update_progress
+from core.services.delivery_tally import Tally, save_batch
+from core.services.jobs import save_progress
 from core.services.smtp_relay import SmtpRelay, parse_smtp_url
 from plugins.mailing_lists.models import ListPost, MailingList, Subscriber
 from plugins.mailing_lists.settings import read_settings
@@ -30,41 +31,6 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 DELIVERY_THREADS = 8
-SKIPPED_SHOWN = 100
-
-
-@dataclass
-class Tally:
-    """What a delivery did so far; it is the job's result."""
-
-    delivered: int = 0
-    skipped: int = 0
-    skipped_recipients: list[dict] = field(default_factory=list)
-
-    @property
-    def done(self) -> int:
-        return self.delivered + self.skipped
-
-    def skip(self, address: str, code: str) -> None:
-        self.skipped += 1
-        if len(self.skipped_recipients) < SKIPPED_SHOWN:
-            self.skipped_recipients.append({"address": address, "code": code})
-
-    def as_result(self) -> dict:
-        return {
-            "delivered": self.delivered,
-            "skipped": self.skipped,
-            "skippedRecipients": list(self.skipped_recipients),
-        }
-
-    @classmethod
-    def from_result(cls, result: dict | None) -> "Tally":
-        result = result or {}
-        return cls(
-            result.get("delivered", 0),
-            result.get("skipped", 0),
-            list(result.get("skippedRecipients", [])),
-        )
 
 
 @dataclass(frozen=True)
@@ -186,11 +152,8 @@ def _deliver_batch(runtime, job, post, raw, batch, tally, pool, relay) -> None:
             code = codes[found.user_id]
         else:
             code = _send_remote(relay, post, row.address, raw)
-        if code is None:
-            tally.delivered += 1
-        else:
-            tally.skip(row.address, code)
-    _save_batch(runtime, job, batch[-1].id, tally)
+        tally.count(row.address, code)
+    save_batch(runtime.engine, job.id, batch[-1].id, tally)
 
 
 def _send_remote(relay, post: Post, address: str, raw: bytes) -> str | None:
@@ -200,17 +163,3 @@ def _send_remote(relay, post: Post, address: str, raw: bytes) -> str | None:
     if relay is None:
         return "NO_RELAY"
     return relay.send(post.envelope_sender, address, raw)
-
-
-def _save_batch(runtime, job, checkpoint: int, tally: Tally) -> None:
-    """Save how far the job got; stop if it was cancelled meanwhile."""
-    with session_scope(runtime.engine) as session:
-        running = update_progress(
-            session,
-            job.id,
-            done=tally.done,
-            checkpoint=checkpoint,
-            result=tally.as_result(),
-        )
-    if not running:
-        raise JobCancelled(job.id)

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from core.db import session_scope
+from core.errors import LimitReached
 from core.models import Domain, FeatureAccount, FeatureAccountUsage, User
+from core.services.feature_accounts import CountedFeature, apply_propagation
 from tests.graphql_client import error_codes
 from tests.plugin_support import PASSWORD, add_domain
 
@@ -341,3 +343,28 @@ def test_new_domain_administrator_follows_the_template(admin, licensed_runtime):
     # Then the administrator took the domain's one account
     assert access_of(licensed_runtime, "eas") == {"admin@a.test": True}
     assert used_of(licensed_runtime, "eas", "a.test") == 1
+
+
+def test_users_added_after_the_check_abort_the_propagation(licensed_runtime, feature):
+    # Given a domain whose users outnumber its accounts, as when users were
+    # created between the per-domain check and the propagation's write
+
+    section, name, _ = feature
+    settings = domain_settings(section, 2)
+    add_domain(licensed_runtime, "a.test", settings=settings, users=("u1", "u2"))
+    counted = CountedFeature(name=name, section=section, label=section)
+
+    # When the accounts are given to all of its users
+    changes = {section: {"enabled": True}}
+    with (
+        pytest.raises(LimitReached) as raised,
+        session_scope(licensed_runtime.engine) as session,
+    ):
+        domain_id = session.execute(select(Domain.id)).scalar_one()
+        apply_propagation(session, licensed_runtime, counted, [domain_id], changes)
+
+    # Then the whole propagation is refused and no account was given
+    assert raised.value.code == "ACCOUNT_LIMIT_REACHED"
+    assert used_of(licensed_runtime, name, "a.test") == 0
+    with session_scope(licensed_runtime.engine, write=False) as session:
+        assert session.execute(select(FeatureAccount.id)).first() is None
