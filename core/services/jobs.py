@@ -67,18 +67,25 @@ def _owner(principal: Principal) -> dict[str, int | None]:
 
 
 def enqueue_job(runtime: Any, kind: str, job_id: int) -> None:
-    """Hand a job to the broker; without one it waits for the next start."""
-    # Limitation: on Redis or RabbitMQ, a job whose enqueue fails after its
-    # commit (broker unreachable) stays QUEUED — a sweep re-enqueueing old
-    # queued jobs when a worker starts would lift it.
+    """Hand a job to the broker; without one it waits for the next start.
+
+    A broker that refuses the message (unreachable, say) fails the job with
+    ``BROKER_UNAVAILABLE`` rather than leaving it queued with no message
+    that would ever run it; the caller sees the failure and may ask again.
+    """
     queue: JobQueue | None = runtime.extras.get(JOB_QUEUE)
     if queue is None:
         logger.warning("No broker is connected; job %d waits in the database.", job_id)
         return
-    queue.enqueue(kind, job_id)
-
-
-# Who sees which jobs.
+    try:
+        queue.enqueue(kind, job_id)
+    except Exception as exc:
+        logger.error("Job %d could not be enqueued: %s.", job_id, exc)
+        unavailable = MailplaneError(
+            "The job could not be handed to the job broker; try again later.",
+            code="BROKER_UNAVAILABLE",
+        )
+        fail_job(runtime.engine, job_id, unavailable)
 
 
 def owned_by(principal: Principal) -> list:
