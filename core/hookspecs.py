@@ -164,8 +164,10 @@ def after_user_propagation(
     """After user defaults reached users of ``domain_ids``, in that transaction.
 
     ``changes`` is shaped as for ``validate_user_propagation``, with
-    ``%domain%`` unexpanded. Called only when some user changed; recount
-    what the plugin keeps per domain (accounts in use). Return nothing.
+    ``%domain%`` unexpanded. Called after every propagation but a dry run,
+    even when no user changed, so it must be idempotent: bring what the
+    plugin keeps per domain (accounts in use) in line with the users'
+    settings. Return nothing.
     """
 
 

@@ -22,8 +22,16 @@ class AuthToken(SQLModel, table=True):
     impersonator_id: int | None = Field(
         default=None, foreign_key="system_admin.id", ondelete="CASCADE"
     )
+    # A domain administrator impersonating one of its users; migration 0013.
+    impersonator_user_id: int | None = Field(
+        default=None, foreign_key="user.id", ondelete="CASCADE"
+    )
     # Set for a restricted session (Principal.restricted_to); migration 0008.
     restricted_to: str | None = Field(default=None, max_length=32)
     expires_at: datetime = timestamp_field()
     revoked_at: datetime | None = optional_timestamp_field()
     created_at: datetime = timestamp_field()
+
+    @property
+    def is_impersonation(self) -> bool:
+        return self.impersonator_id is not None or self.impersonator_user_id is not None

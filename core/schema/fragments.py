@@ -4,6 +4,7 @@ from core.schema.admin.mutations.api_key_create import ApiKeyCreateMutation
 from core.schema.admin.mutations.api_key_revoke import ApiKeyRevokeMutation
 from core.schema.admin.mutations.domain_impersonate import DomainImpersonateMutation
 from core.schema.admin.mutations.impersonation_end import ImpersonationEndMutation
+from core.schema.admin.mutations.user_impersonate import UserImpersonateMutation
 from core.schema.admin.queries import AdminQueries
 from core.schema.aliases.mutations import (
     domain_alias_create,
@@ -14,6 +15,7 @@ from core.schema.aliases.mutations import (
 )
 from core.schema.aliases.queries import AliasQueries
 from core.schema.auth.login import LoginMutation
+from core.schema.auth.login_display import LoginDisplayQueries
 from core.schema.auth.queries import AuthQueries
 from core.schema.domains.mutations import (
     domain_change_admin,
@@ -68,6 +70,7 @@ from core.schema.users.types import User
 
 QUERIES = [
     AuthQueries,
+    LoginDisplayQueries,
     DomainQueries,
     ServerSettingsQueries,
     TemplateQueries,
@@ -112,6 +115,7 @@ MUTATIONS = [
     ApiKeyRevokeMutation,
     DomainImpersonateMutation,
     ImpersonationEndMutation,
+    UserImpersonateMutation,
 ]
 
 SUBSCRIPTIONS = [JobSubscriptions, NotificationSubscriptions]

@@ -19,6 +19,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import has_object_definition
 from strawberry.types.unset import UNSET
 
+from core.errors import InvalidInput
 from core.settings.registry import SettingsRegistry
 from core.settings.section import Scope, SectionModel
 from core.text import to_camel
@@ -167,6 +168,24 @@ def patch_to_dict(value: Any) -> Any:
         for name, item in vars(value).items()
         if item is not UNSET
     }
+
+
+def settings_patch(value: Any) -> dict | None:
+    """A settings patch input as ``{section: {field: value}}``; None if empty.
+
+    A section given as null is refused: it names no field to change.
+    """
+    if value is None or value is UNSET:
+        return None
+    patch = patch_to_dict(value) or None
+    for section, changes in (patch or {}).items():
+        if changes is None:
+            raise InvalidInput(
+                f"settings.{to_camel(section)} is null; give the fields to change "
+                "or leave the section out.",
+                field=f"settings.{to_camel(section)}",
+            )
+    return patch
 
 
 def describe_path(section: str, field: str) -> str:

@@ -166,18 +166,30 @@ def _user_principal(session: Session, row: AuthToken) -> Principal | None:
     domain = session.get(Domain, user.domain_id) if user else None
     if user is None or user.status != "enabled" or domain.status != "enabled":
         return None
-    impersonator = (
-        session.get(SystemAdmin, row.impersonator_id) if row.impersonator_id else None
-    )
     return Principal(
         _current_role(row, user),
         f"{user.local_part}@{domain.name}",
         row.id,
         user_id=user.id,
         domain_id=domain.id,
-        impersonator=impersonator.username if impersonator else None,
+        impersonator=_impersonator(session, row),
         restricted_to=row.restricted_to,
     )
+
+
+def _impersonator(session: Session, row: AuthToken) -> str | None:
+    """Who impersonates: a system administrator, a domain administrator, or
+    a system administrator through a domain administrator's session."""
+    admin = (
+        session.get(SystemAdmin, row.impersonator_id) if row.impersonator_id else None
+    )
+    names = [admin.username] if admin else []
+    if row.impersonator_user_id is not None:
+        user = session.get(User, row.impersonator_user_id)
+        domain = session.get(Domain, user.domain_id) if user else None
+        if user is not None and domain is not None:
+            names.append(f"{user.local_part}@{domain.name}")
+    return " as ".join(names) or None
 
 
 def _current_role(row: AuthToken, user: User) -> Role:
@@ -185,7 +197,7 @@ def _current_role(row: AuthToken, user: User) -> Role:
 
     An impersonation session keeps the role it was issued with.
     """
-    if row.impersonator_id is not None:
+    if row.is_impersonation:
         return Role(row.role)
     return Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
 

@@ -1,10 +1,15 @@
-"""Impersonation: a system administrator signs in as a domain administrator.
+"""Impersonation: signing in as someone else to see what they see.
 
-The session is a domain administrator's token that also records who
-impersonates (``AuthToken.impersonator_id``): it can do what that
-administrator can, nothing more, and it expires within
-``IMPERSONATION_TTL_SECONDS``. Starting and ending one each write an
-audit entry (those of the two mutations), naming the domain.
+A system administrator may impersonate a domain administrator
+(``impersonate_domain``) or any user; a domain administrator may
+impersonate the users of its domain who are not administrators
+(``impersonate_user``). The session is the impersonated account's token
+that also records who impersonates (``AuthToken.impersonator_id`` for a
+system administrator, ``impersonator_user_id`` for a domain administrator,
+both when a system administrator's impersonation of a domain administrator
+goes on to a user): it can do what that account can, nothing more, and it
+expires within ``IMPERSONATION_TTL_SECONDS``. Starting and ending one each
+write an audit entry (those of the mutations), naming the domain or user.
 """
 
 import logging
@@ -13,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import AuthToken, Domain, User
 from core.models.base import utcnow
 from core.principal import Principal, Role, require_authenticated
@@ -80,6 +85,46 @@ def impersonate_domain(
     return Impersonation(token, expires_at, address, domain.name)
 
 
+def impersonate_user(
+    session: Session, principal: Principal, *, email: str, ttl: int
+) -> Impersonation:
+    """Issue a session acting as the user ``email``.
+
+    System administrators may impersonate anyone; domain administrators the
+    users of their own domain who are not administrators themselves.
+    """
+    require_authenticated(principal)
+    chain = _impersonator_of(session, principal)
+    user, domain = require_user(session, principal, email)
+    if principal.role is Role.DOMAIN_ADMIN and user.is_domain_admin:
+        raise PermissionDenied(
+            "Only a system administrator may impersonate a domain administrator.",
+            field="email",
+        )
+    _check_enabled(user, domain, field="email")
+
+    ttl = min(ttl, IMPERSONATION_TTL_SECONDS)
+    role = Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
+    token = issue_token(session, role, ttl, user_id=user.id, **chain)
+    address = f"{user.local_part}@{domain.name}"
+    expires_at = utcnow() + timedelta(seconds=ttl)
+    _note_user(session, domain, address, before=None, after=address)
+    audit.note_change(session, "expiresAt", None, expires_at)
+    logger.info("%s impersonates %s.", principal.name, address)
+    return Impersonation(token, expires_at, address, domain.name)
+
+
+def _impersonator_of(session: Session, principal: Principal) -> dict[str, int | None]:
+    """Who a new impersonation records: the caller, and whoever it acts for."""
+    if principal.role is Role.SYSTEM_ADMIN and principal.system_admin_id is not None:
+        return {"impersonator_id": principal.system_admin_id}
+    if principal.role is Role.DOMAIN_ADMIN and principal.user_id is not None:
+        row = session.get(AuthToken, principal.token_id) if principal.token_id else None
+        upstream = row.impersonator_id if row is not None else None
+        return {"impersonator_user_id": principal.user_id, "impersonator_id": upstream}
+    raise PermissionDenied("Only administrators may impersonate users.")
+
+
 def _primary_admin(session: Session, name: str) -> tuple[User, Domain]:
     domain = find_domain(session, name)
     if domain is None:
@@ -109,11 +154,11 @@ def _named_admin(
     return user, domain
 
 
-def _check_enabled(admin: User, domain: Domain) -> None:
-    if admin.status != "enabled" or domain.status != "enabled":
+def _check_enabled(account: User, domain: Domain, *, field: str = "name") -> None:
+    if account.status != "enabled" or domain.status != "enabled":
         raise Conflict(
             "A disabled account or domain can't be impersonated; enable it first.",
-            field="name",
+            field=field,
             code="ACCOUNT_DISABLED",
         )
 
@@ -135,14 +180,19 @@ def end_impersonation(session: Session, principal: Principal, token: str | None)
     user = session.get(User, row.user_id)
     domain = session.get(Domain, user.domain_id)
     address = f"{user.local_part}@{domain.name}"
-    _note(session, domain, before=address, after=None)
+    if row.impersonator_user_id is not None or row.role == Role.USER.value:
+        _note_user(session, domain, address, before=address, after=None)
+    else:
+        _note(session, domain, before=address, after=None)
     logger.info("Impersonation of %s ended.", address)
     return address
 
 
 def _own_session(session: Session, principal: Principal) -> AuthToken:
     row = session.get(AuthToken, principal.token_id) if principal.token_id else None
-    if row is None or row.impersonator_id is None:
+    if row is None or (
+        row.impersonator_id is None and row.impersonator_user_id is None
+    ):
         raise InvalidInput(
             "This session is not an impersonation.", code="NOT_IMPERSONATING"
         )
@@ -150,12 +200,14 @@ def _own_session(session: Session, principal: Principal) -> AuthToken:
 
 
 def _started_by(session: Session, principal: Principal, token: str) -> AuthToken:
-    require_admin_account(principal)
+    """The impersonation session ``token``, if the caller started it."""
+    if principal.role is Role.DOMAIN_ADMIN and principal.user_id is not None:
+        started = AuthToken.impersonator_user_id == principal.user_id
+    else:
+        require_admin_account(principal)
+        started = AuthToken.impersonator_id == principal.system_admin_id
     row = session.exec(
-        select(AuthToken).where(
-            AuthToken.token_hash == hash_token(token),
-            AuthToken.impersonator_id == principal.system_admin_id,
-        )
+        select(AuthToken).where(AuthToken.token_hash == hash_token(token), started)
     ).first()
     if row is None:
         raise NotFound(
@@ -168,5 +220,11 @@ def _started_by(session: Session, principal: Principal, token: str) -> AuthToken
 
 def _note(session: Session, domain: Domain, *, before, after) -> None:
     target = audit.Target("domain", domain.name, domain.id, domain.name)
+    audit.set_target(session, target)
+    audit.note_change(session, "impersonating", before, after)
+
+
+def _note_user(session: Session, domain: Domain, address: str, *, before, after):
+    target = audit.Target("user", address, domain.id, domain.name)
     audit.set_target(session, target)
     audit.note_change(session, "impersonating", before, after)

@@ -8,6 +8,7 @@ per-recipient lines are folded and encoded by the same email policy.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -104,12 +105,28 @@ def _invalid(field: str, what: str, code: str = "INVALID") -> InvalidInput:
     return InvalidInput(f"{field} {what}.", field=field, code=code)
 
 
-class MessageTemplate:
-    """The shared part of a mass email's messages, rendered once."""
+def default_postmaster(domain_name: str) -> str:
+    return f"postmaster@{domain_name}"
 
-    def __init__(self, mail: MassMail, *, date: datetime, token: str) -> None:
+
+class MessageTemplate:
+    """The shared part of a mass email's messages, rendered once.
+
+    ``postmaster`` gives the sender of a domain's recipients when the mail
+    names no address (``core.services.postmaster.PostmasterBook``).
+    """
+
+    def __init__(
+        self,
+        mail: MassMail,
+        *,
+        date: datetime,
+        token: str,
+        postmaster: Callable[[str], str] = default_postmaster,
+    ) -> None:
         self.mail = mail
         self.token = token
+        self.postmaster = postmaster
         name, address = parseaddr(mail.sender) if "@" in mail.sender else ("", "")
         self.sender_name = name if address else mail.sender
         self.sender_address = clean_sender_address(address) if address else None
@@ -118,7 +135,7 @@ class MessageTemplate:
 
     def sender_for(self, domain_name: str) -> str:
         """The envelope sender: the given address, or the domain's postmaster."""
-        return self.sender_address or f"postmaster@{domain_name}"
+        return self.sender_address or self.postmaster(domain_name)
 
     def render(self, user_id: int, address: str, display_name: str) -> bytes:
         """The whole message for one recipient (LF line ends, as Maildir stores)."""

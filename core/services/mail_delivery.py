@@ -46,6 +46,7 @@ from core.services.disk_usage import (
     user_limit_bytes,
     user_subject,
 )
+from core.services.postmaster import postmaster_address
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +234,7 @@ def warn_once(runtime: Any, mailbox: Mailbox, whose: str | None) -> bool:
         with session_scope(runtime.engine) as session:
             if not _mark_warned(session, mailbox, subject, whose == "user"):
                 return False
-            return _send_warning(session, mailbox, whose == "user")
+            return _send_warning(session, runtime, mailbox, whose == "user")
     except Exception:
         # The refusal stands whatever happens to its warning.
         logger.exception("Could not send the disk space warning for %s.", subject)
@@ -262,7 +263,9 @@ def _mark_warned(
     return True
 
 
-def _send_warning(session: Session, mailbox: Mailbox, of_user: bool) -> bool:
+def _send_warning(
+    session: Session, runtime: Any, mailbox: Mailbox, of_user: bool
+) -> bool:
     admin = session.execute(
         select(User.id, User.local_part)
         .join(Domain, Domain.primary_admin_id == User.id)
@@ -274,7 +277,9 @@ def _send_warning(session: Session, mailbox: Mailbox, of_user: bool) -> bool:
 
     admin_id, admin_local = admin
     admin_box = replace(mailbox, user_id=admin_id, local_part=admin_local)
-    raw = compose_warning(mailbox, admin_box.address, of_user)
+    domain = session.get(Domain, mailbox.domain_id)
+    sender = postmaster_address(session, runtime, domain)
+    raw = compose_warning(mailbox, admin_box.address, of_user, sender=sender)
     delivered = deliver(admin_box.user_dir(), INBOX, raw)
     add_usage(session, admin_id, mailbox.domain_id, delivered.size)
     logger.info(
@@ -287,7 +292,9 @@ def _what(mailbox: Mailbox, of_user: bool) -> str:
     return f"mailbox {mailbox.address}" if of_user else f"domain {mailbox.domain_name}"
 
 
-def compose_warning(mailbox: Mailbox, admin_address: str, of_user: bool) -> bytes:
+def compose_warning(
+    mailbox: Mailbox, admin_address: str, of_user: bool, *, sender: str
+) -> bytes:
     """The warning message, from the domain's postmaster to its administrator."""
     used, limit = (
         (mailbox.user_used, mailbox.user_limit)
@@ -295,7 +302,7 @@ def compose_warning(mailbox: Mailbox, admin_address: str, of_user: bool) -> byte
         else (mailbox.domain_used, mailbox.domain_limit)
     )
     message = EmailMessage()
-    message["From"] = f"Mail Server <postmaster@{mailbox.domain_name}>"
+    message["From"] = f"Mail Server <{sender}>"
     message["To"] = admin_address
     message["Subject"] = f"Disk space full: {_what(mailbox, of_user)}"
     message["Date"] = formatdate(localtime=False)

@@ -20,6 +20,7 @@ from core.services.delivery_tally import Tally
 from core.services.jobs import create_job, save_progress
 from core.services.mail_compose import MassMail, MessageTemplate, clean_mass_mail
 from core.services.mass_mail_delivery import SmtpDelivery, StoreDelivery
+from core.services.postmaster import PostmasterBook
 from core.services.recipients import (
     Audience,
     RecipientGroup,
@@ -65,6 +66,7 @@ def run_mass_email(runtime, job: Job) -> dict:
         MassMail.from_params(job.params["mail"]),
         date=utcnow(),
         token=job.params["token"],
+        postmaster=PostmasterBook(runtime),
     )
     tally = Tally.from_result(job.result)
     total = count_recipients(runtime.engine, audience)

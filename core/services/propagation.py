@@ -105,26 +105,37 @@ def propagate_user_defaults(
     """
     template = read_template_settings(session, runtime, "user")
     writes = plan_writes(runtime, "user", template, _clean_paths(paths))
-    chosen = chosen_domains(session, domains)
-    refused = _refusals(session, runtime, chosen, writes)
+    scope = chosen_domains(session, domains)
+    hooked = _has_propagation_hooks(runtime)
+    if scope is None and (hooked or dry_run):
+        # Plugins judge the domains listed now; the UPDATE must not reach
+        # users of a domain created meanwhile, which no plugin has judged.
+        scope = _all_domains(session)
+    refused = _refusals(session, runtime, scope, writes) if hooked else []
+    excluded = [r.domain_id for r in refused]
     if dry_run:
-        scope = chosen if chosen is not None else _all_domains(session)
-        kept = [d for d in scope if d.id not in {r.domain_id for r in refused}]
+        kept = [d for d in scope if d.id not in excluded]
         return UserPropagation(
             0, refused, preview_users(session, runtime, writes, kept)
         )
 
-    excluded = [r.domain_id for r in refused]
     statement, params = propagation_sql.user_update(
         _dialect(session),
         writes,
-        domain_ids=None if chosen is None else [d.id for d in chosen],
+        domain_ids=None if scope is None else [d.id for d in scope],
         excluded_ids=excluded,
     )
-    notify = _after_hook(session, runtime, chosen, excluded, writes)
     changed = _execute(session, statement, params)
-    if changed and notify is not None:
-        notify()
+    if hooked:
+        # Also when nothing changed: the hooks are idempotent, so running
+        # the propagation again repairs what plugins keep per domain.
+        kept_ids = [d.id for d in scope if d.id not in excluded]
+        runtime.plugins.manager.hook.after_user_propagation(
+            session=session,
+            runtime=runtime,
+            domain_ids=kept_ids,
+            changes=changes_of(writes),
+        )
     on_commit(session, lambda: logger.info("Propagated to %d users.", changed))
     return UserPropagation(changed, refused)
 
@@ -233,14 +244,19 @@ def _all_domains(session: Session) -> list[Domain]:
     return list(session.exec(select(Domain).order_by(Domain.name)).all())
 
 
-def _refusals(session, runtime, chosen, writes) -> list[Refusal]:
-    """Ask every ``validate_user_propagation`` hook about each chosen domain."""
-    hook = runtime.plugins.manager.hook.validate_user_propagation
-    impls = hook.get_hookimpls()
-    if not impls:
-        return []
+def _has_propagation_hooks(runtime: Runtime) -> bool:
+    hook = runtime.plugins.manager.hook
+    return bool(
+        hook.validate_user_propagation.get_hookimpls()
+        or hook.after_user_propagation.get_hookimpls()
+    )
+
+
+def _refusals(session, runtime, scope: list[Domain], writes) -> list[Refusal]:
+    """Ask every ``validate_user_propagation`` hook about each domain."""
+    impls = runtime.plugins.manager.hook.validate_user_propagation.get_hookimpls()
     refused = []
-    for domain in chosen if chosen is not None else _all_domains(session):
+    for domain in scope if impls else []:
         kwargs = {
             "session": session,
             "runtime": runtime,
@@ -255,19 +271,6 @@ def _refusals(session, runtime, chosen, writes) -> list[Refusal]:
                 )
                 break
     return refused
-
-
-def _after_hook(session, runtime, chosen, excluded, writes):
-    """The ``after_user_propagation`` call, prepared before rows go stale."""
-    hook = runtime.plugins.manager.hook.after_user_propagation
-    if not hook.get_hookimpls():
-        return None
-    scope = chosen if chosen is not None else _all_domains(session)
-    domain_ids = [d.id for d in scope if d.id not in set(excluded)]
-    changes = changes_of(writes)
-    return lambda: hook(
-        session=session, runtime=runtime, domain_ids=domain_ids, changes=changes
-    )
 
 
 def _execute(session: Session, statement: str, params: dict[str, Any]) -> int:

@@ -170,12 +170,15 @@ def _run_once(runtime: Runtime, job: Job, propagate: Callable[[Session], dict]) 
     propagating again would change nothing and report 0. A job cancelled
     before the save rolls the propagation back.
     """
-    if job.checkpoint == COMMITTED:
-        return dict(job.result)
     # Limitation: a cancellation between this commit and the actor's
     # finish_job leaves a CANCELLED job whose propagation happened (its
     # result is kept) — finishing the job in this transaction would lift it.
     with session_scope(runtime.engine) as session:
+        # Read under a lock: two deliveries of one message must not both
+        # propagate, the second reporting that nothing changed.
+        current = session.get(Job, job.id, with_for_update=True)
+        if current is not None and current.checkpoint == COMMITTED:
+            return dict(current.result)
         result = propagate(session)
         saved = update_progress(
             session, job.id, done=job.total, checkpoint=COMMITTED, result=result

@@ -1,4 +1,4 @@
-"""Server-wide settings: the lists domains choose gateways and addresses from."""
+"""Server-wide settings: what domains choose from, and what holds for all of them."""
 
 from ipaddress import IPv4Address, IPv6Address
 from typing import Annotated
@@ -13,7 +13,8 @@ from pydantic import (
 )
 from sqlmodel import Session
 
-from core.errors import InvalidInputs
+from core.addresses import clean_address
+from core.errors import InvalidInput, InvalidInputs
 from core.models import ServerSetting
 from core.settings.registry import field_errors
 from core.validation import clean_hostname_or_ip
@@ -29,6 +30,15 @@ def clean_ipv6(value: str) -> str:
     return str(IPv6Address(value.strip()))
 
 
+def clean_postmaster(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return clean_address(value)
+    except InvalidInput:
+        raise ValueError("must be a valid email address") from None
+
+
 # Each entry is checked on its own, so an error names its position.
 Gateway = Annotated[str, AfterValidator(clean_hostname_or_ip)]
 IPv4 = Annotated[str, AfterValidator(clean_ipv4)]
@@ -36,7 +46,7 @@ IPv6 = Annotated[str, AfterValidator(clean_ipv6)]
 
 
 class ServerSettings(BaseModel):
-    """What domains may choose from: gateways and outbound addresses."""
+    """What domains may choose from, and what holds for all of them."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -44,6 +54,12 @@ class ServerSettings(BaseModel):
     outbound_ipv4_addresses: list[IPv4] = Field(default_factory=list, max_length=256)
     outbound_ipv6_addresses: list[IPv6] = Field(default_factory=list, max_length=256)
     two_step_available: bool = True
+    # Off: no domain may choose an IPv6 address for outgoing SMTP.
+    outbound_ipv6_enabled: bool = False
+    domain_admins_may_override_logout_url: bool = False
+    # Sends system messages of domains that have no postmaster of their own
+    # (core.services.postmaster).
+    postmaster_address: Annotated[str | None, AfterValidator(clean_postmaster)] = None
 
     @field_validator(
         "outgoing_gateways", "outbound_ipv4_addresses", "outbound_ipv6_addresses"

@@ -13,6 +13,7 @@ from core.passwords import hash_password, validate_password, verify_password
 from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
 from core.services import user_fields
+from core.services.feature_gates import validate_user_features
 from core.services.scope import administers
 from core.services.settings_access import clean_settings_patch
 from core.services.users import require_user
@@ -50,7 +51,7 @@ def update_user(
     changes: UserChanges,
 ) -> tuple[User, Domain]:
     """Apply changes, all or nothing, within the caller's rights."""
-    user, domain = require_user(session, principal, email)
+    user, domain = require_user(session, principal, email, for_update=True)
     by_admin = administers(principal, domain.id)
     if not by_admin:
         _refuse_fields(changes.given() - OWN_ACCOUNT_FIELDS)
@@ -108,6 +109,7 @@ def _apply(
         patch = clean_settings_patch(
             session, runtime, principal, "user", changes.settings
         )
+        validate_user_features(runtime, domain.settings, user.settings, patch)
         values["settings"] = runtime.registry.apply_patch(
             "user", user.settings, patch, prefix="settings"
         )

@@ -23,6 +23,7 @@ from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
 from core.services import domain_folders, user_fields
 from core.services.disk_usage import add_usage
+from core.services.feature_gates import validate_user_features
 from core.services.scope import (
     administers,
     owns_account,
@@ -192,10 +193,11 @@ def create_user(
 
     domain = require_managed_domain(session, principal, domain_name, field="email")
     fields = _clean_create_fields(runtime, domain, data, f"{local_part}@{domain.name}")
-    settings = user_template(session, runtime, domain.name)
+    template = settings = user_template(session, runtime, domain.name)
     patch: dict = {}
     if data.settings:
         patch = clean_settings_patch(session, runtime, principal, "user", data.settings)
+        validate_user_features(runtime, domain.settings, settings, patch)
         settings = runtime.registry.apply_patch(
             "user", settings, patch, prefix="settings"
         )
@@ -216,9 +218,29 @@ def create_user(
         setattr(user, name, value)
     session.add(user)
     _create_user_folder(session, domain, local_part)
-    announce_new_user(session, runtime, principal, user, domain, patch)
+    requested = _beyond_template(patch, template)
+    announce_new_user(session, runtime, principal, user, domain, requested)
     on_commit(session, lambda: logger.info("Created user %s.", data.email))
     return user, domain
+
+
+def _beyond_template(patch: dict, template: dict) -> dict:
+    """The caller's settings that differ from the template's.
+
+    A client that sends a form prefilled from the template asks for
+    nothing by repeating it; plugins judge only real choices.
+    """
+    requested: dict = {}
+    for section, changes in patch.items():
+        given = template.get(section) or {}
+        differing = {
+            name: value
+            for name, value in changes.items()
+            if getattr(value, "value", value) != given.get(name)
+        }
+        if differing:
+            requested[section] = differing
+    return requested
 
 
 def announce_new_user(
@@ -283,22 +305,34 @@ def _create_user_folder(session: Session, domain: Domain, local_part: str) -> No
 
 
 def require_user(
-    session: Session, principal: Principal, email: str, *, field: str = "email"
+    session: Session,
+    principal: Principal,
+    email: str,
+    *,
+    field: str = "email",
+    for_update: bool = False,
 ) -> tuple[User, Domain]:
     """The user, if the caller administers its domain or is that user.
 
     Anyone else is told the user does not exist, as for a missing user.
+    ``for_update`` locks the user's row (PostgreSQL) before a change that
+    writes its settings back whole, so that a propagation running at the
+    same time is neither overwritten nor deadlocked with: every writer
+    locks the user's row before the domain's account tallies.
     """
     require_authenticated(principal)
     try:
         local_part, domain_name = user_fields.split_mailbox_address(email, field=field)
     except InvalidInput:
         raise user_not_found(email, field) from None
-    row = session.exec(
+    query = (
         select(User, Domain)
         .join(Domain, Domain.id == User.domain_id)
         .where(Domain.name == domain_name, User.local_part == local_part)
-    ).first()
+    )
+    if for_update:
+        query = query.with_for_update(of=User).execution_options(populate_existing=True)
+    row = session.exec(query).first()
     if row is None:
         raise user_not_found(email, field)
     user, domain = row
@@ -325,7 +359,7 @@ def delete_user(
     delete_files: bool,
 ) -> str:
     """Delete a user; its folder too, once that has committed, if asked."""
-    user, domain = require_user(session, principal, email)
+    user, domain = require_user(session, principal, email, for_update=True)
     require_user_admin(principal, domain, "delete a user")
     address = f"{user.local_part}@{domain.name}"
     if domain.primary_admin_id == user.id:

@@ -76,6 +76,14 @@ class SettingsRegistry:
         errors: list[InvalidInput] = []
         for name, changes in patch.items():
             spec = self._require(scope, name, prefix)
+            if not isinstance(changes, dict):
+                errors.append(
+                    InvalidInput(
+                        f"{prefix}.{name}: give the fields to change, not null.",
+                        field=f"{prefix}.{name}",
+                    )
+                )
+                continue
             current = self.read(scope, stored, name).model_dump(mode="json")
             merged = _deep_merge(current, _to_json(changes))
             try:

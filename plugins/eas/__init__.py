@@ -11,7 +11,8 @@ wipe themselves.
 from core.hookspecs import hookimpl
 from core.plugins import PluginInfo
 from core.services.export_columns import ExportColumn
-from core.services.feature_accounts import access_expression, access_hooks
+from core.services.feature_access import access_hooks
+from core.services.feature_accounts import access_expression
 from plugins.eas import models  # noqa: F401  (puts the tables on the metadata)
 from plugins.eas.settings import FEATURE, SECTION, USER_SECTION
 

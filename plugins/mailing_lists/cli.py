@@ -4,7 +4,8 @@ the mail transport, which pipes each message to standard input.
 Exit codes follow sysexits, so the transport bounces or retries: 0 done,
 65 a message that can't be taken (no command, too large, bad token), 67 no
 such list or command address, 77 a sender that may not post, 75 a
-temporary failure (database, broker or relay down): try again later.
+temporary failure (database, broker or relay down, or the domain disabled):
+try again later.
 """
 
 import logging
@@ -22,7 +23,10 @@ EX_DATAERR = 65
 EX_NOUSER = 67
 EX_TEMPFAIL = 75
 EX_NOPERM = 77
-TEMPORARY_CODES = {"SMTP_UNAVAILABLE"}
+# A disabled domain sends nothing but must lose no mail it receives: the
+# transport keeps the message and retries, so it goes out once the domain
+# is enabled again (or bounces when the transport's queue lifetime ends).
+TEMPORARY_CODES = {"SMTP_UNAVAILABLE", "DOMAIN_DISABLED"}
 
 
 @click.command("list-command")

@@ -18,10 +18,16 @@ from sqlmodel import Session
 from core.errors import InvalidInput, NotFound
 from core.models import Domain
 from core.principal import Principal, require_authenticated
-from core.services.scope import administers, find_domain
+from core.services.scope import administers
 from core.services.user_fields import split_mailbox_address
 from plugins.mailing_lists import confirmations, messages, texts
-from plugins.mailing_lists.lists import find_domain_list, list_address, list_not_found
+from plugins.mailing_lists.lists import (
+    check_domain_sends,
+    find_domain_list,
+    find_mail_domain,
+    list_address,
+    list_not_found,
+)
 from plugins.mailing_lists.models import ConfirmationAction, MailingList
 from plugins.mailing_lists.outbound import send_answer
 from plugins.mailing_lists.settings import read_settings
@@ -74,8 +80,10 @@ def process_command(
     """Carry out the command of a raw message sent to a command address.
 
     ``recipient`` is the command address the transport delivered to; else
-    it is read from the message's headers. With ``principal`` (an API
-    caller), the domain must be one it administers.
+    it is read from the message's headers; a domain alias's command address
+    is its domain's. With ``principal`` (an API caller), the domain must be
+    one it administers. A disabled domain's command address answers nothing
+    (``DOMAIN_DISABLED``): every command would mail an answer.
     """
     if principal is not None:
         require_authenticated(principal)
@@ -89,6 +97,7 @@ def process_command(
     domain, command_address = find_command_domain(session, runtime, addresses)
     if principal is not None and not administers(principal, domain.id):
         raise _no_command_address()
+    check_domain_sends(domain, field="rawMessage")
 
     verb, argument = parse_command(messages.command_lines(message))
     context = CommandContext(session, runtime, domain, command_address, sender)
@@ -106,7 +115,7 @@ def find_command_domain(
             local_part, name = split_mailbox_address(address)
         except InvalidInput:
             continue
-        domain = find_domain(session, name)
+        domain = find_mail_domain(session, name)
         if domain is None:
             continue
         settings = read_settings(runtime, domain)
@@ -195,11 +204,19 @@ def _require_list(context: CommandContext, argument: str | None) -> MailingList:
         )
     local_part, _, domain_name = argument.lower().partition("@")
     mailing_list = None
-    if domain_name in ("", context.domain.name):
+    if not domain_name or _names_domain(context, domain_name):
         mailing_list = find_domain_list(context.session, context.domain, local_part)
     if mailing_list is None:
         raise list_not_found(argument, "rawMessage")
     return mailing_list
+
+
+def _names_domain(context: CommandContext, name: str) -> bool:
+    """Whether ``name`` is the command's domain or one of its domain aliases."""
+    if name == context.domain.name:
+        return True
+    named = find_mail_domain(context.session, name)
+    return named is not None and named.id == context.domain.id
 
 
 def _ask(

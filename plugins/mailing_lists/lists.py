@@ -19,10 +19,12 @@ from core.models import Domain
 from core.pagination import Page
 from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
-from core.services.scope import administers, require_managed_domain
+from core.services.domain_aliases import find_domain_by_alias
+from core.services.scope import administers, find_domain, require_managed_domain
 from core.services.user_fields import clean_target_address, split_mailbox_address
 from core.services.user_list import keyset_after, parse_text
 from core.services.users import check_address_free
+from core.validation import clean_domain_name
 from plugins.mailing_lists.models import MailingList, PostingPolicy
 from plugins.mailing_lists.settings import UNLIMITED, read_settings
 
@@ -72,6 +74,18 @@ def check_lists_allowed(runtime: Runtime, principal: Principal, domain: Domain) 
     )
 
 
+def check_domain_sends(domain: Domain, *, field: str | None = None) -> None:
+    """A disabled domain sends no mail (it still receives it), so its lists
+    neither deliver posts nor answer commands: ``DOMAIN_DISABLED``."""
+    if domain.status == "enabled":
+        return
+    raise PermissionDenied(
+        f"The domain {domain.name} is disabled and sends no mail.",
+        field=field,
+        code="DOMAIN_DISABLED",
+    )
+
+
 def require_list(
     session: Session,
     runtime: Runtime,
@@ -90,18 +104,26 @@ def require_list(
 
 
 def find_list(session: Session, email: str) -> tuple[MailingList, Domain] | None:
-    """The list at this address (its domain's name, not an alias's), if any."""
-    # Limitation: a list is found under its domain's name only, not under
-    # the domain's aliases — look the name up in domain_alias as well.
+    """The list at this address, under its domain's name or a domain alias's."""
     try:
         local_part, domain_name = split_mailbox_address(email)
     except InvalidInput:
         return None
-    return session.execute(
-        select(MailingList, Domain)
-        .join(Domain, Domain.id == MailingList.domain_id)
-        .where(Domain.name == domain_name, MailingList.local_part == local_part)
-    ).first()
+    domain = find_mail_domain(session, domain_name)
+    if domain is None:
+        return None
+    mailing_list = find_domain_list(session, domain, local_part)
+    return None if mailing_list is None else (mailing_list, domain)
+
+
+def find_mail_domain(session: Session, name: str) -> Domain | None:
+    """The domain that mail to ``name`` reaches: the domain of that name, or
+    the one a domain alias of that name points to."""
+    try:
+        clean = clean_domain_name(name)
+    except InvalidInput:
+        return None
+    return find_domain(session, clean) or find_domain_by_alias(session, clean)
 
 
 def find_domain_list(

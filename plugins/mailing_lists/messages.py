@@ -2,7 +2,9 @@
 
 Headers are read with the standard library's parser; list headers are
 added by rewriting only the header block, so the body reaches subscribers
-byte for byte (signatures over the body stay valid).
+byte for byte (signatures over the body stay valid). The list sets the
+priority of what it sends, so a poster's priority headers are replaced
+like its list headers.
 """
 
 import email
@@ -25,6 +27,9 @@ LIST_HEADERS = (
     "list-owner",
     "precedence",
 )
+# RFC 2156's Priority and Importance, and the X-Priority mail programs read.
+PRIORITY_HEADERS = ("priority", "x-priority", "importance")
+REPLACED_HEADERS = frozenset(LIST_HEADERS + PRIORITY_HEADERS)
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 REPLY_PREFIX = re.compile(r"^\s*((re|aw|fwd?|wg)\s*:\s*)+", re.IGNORECASE)
 
@@ -92,10 +97,11 @@ def has_list_id(message: EmailMessage, list_id: str) -> bool:
 
 
 def with_headers(raw: bytes, headers: list[tuple[str, str]]) -> bytes:
-    """The message with ``headers`` first and any earlier list headers dropped."""
+    """The message with ``headers`` first and any earlier list and priority
+    headers dropped."""
     head, body = _split(raw)
     newline = b"\r\n" if b"\r\n" in head or (not head and b"\r\n" in body) else b"\n"
-    kept = [f for f in _fields(head) if _name(f) not in LIST_HEADERS]
+    kept = [f for f in _fields(head) if _name(f) not in REPLACED_HEADERS]
     added = [f"{name}: {value}".encode("ascii") + newline for name, value in headers]
     return b"".join(added + kept) + body
 

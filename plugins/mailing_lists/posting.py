@@ -18,8 +18,14 @@ from core.models import Domain, Job
 from core.principal import Principal, require_authenticated
 from core.services.jobs import create_job, enqueue_job
 from core.services.scope import administers
+from core.settings.domain.throttling import Priority
 from plugins.mailing_lists import messages
-from plugins.mailing_lists.lists import find_list, list_address, list_not_found
+from plugins.mailing_lists.lists import (
+    check_domain_sends,
+    find_list,
+    list_address,
+    list_not_found,
+)
 from plugins.mailing_lists.models import (
     ListPost,
     MailingList,
@@ -37,6 +43,21 @@ logger = logging.getLogger(__name__)
 
 DELIVER_POST = "deliver_list_post"
 KB = 1024
+# Normal priority is what a message without these headers has (RFC 2156),
+# so a normal list adds none and only drops the poster's.
+PRIORITY_FIELDS = {
+    Priority.LOW: [
+        ("Priority", "non-urgent"),
+        ("X-Priority", "5 (Lowest)"),
+        ("Importance", "low"),
+    ],
+    Priority.NORMAL: [],
+    Priority.HIGH: [
+        ("Priority", "urgent"),
+        ("X-Priority", "1 (Highest)"),
+        ("Importance", "high"),
+    ],
+}
 
 
 def post_message(
@@ -50,8 +71,10 @@ def post_message(
     """Accept a raw message for a list and queue its delivery.
 
     ``principal`` is the API caller, who must administer the list's domain;
-    None is the mail transport. Raises ``LIST_NOT_FOUND``, ``MESSAGE_TOO_LARGE``,
-    ``POSTING_NOT_ALLOWED``, ``MAIL_LOOP`` or ``MAILING_LISTS_DISABLED``.
+    None is the mail transport. ``list_email`` may name the list's domain or
+    a domain alias of it. Raises ``LIST_NOT_FOUND``, ``MESSAGE_TOO_LARGE``,
+    ``POSTING_NOT_ALLOWED``, ``MAIL_LOOP``, ``MAILING_LISTS_DISABLED`` or
+    ``DOMAIN_DISABLED``.
     """
     mailing_list, domain = _require_postable(session, runtime, list_email, principal)
     settings = read_settings(runtime, domain)
@@ -93,6 +116,7 @@ def _require_postable(
             f"Mailing lists are off for {found[1].name}.",
             code="MAILING_LISTS_DISABLED",
         )
+    check_domain_sends(found[1], field="list")
     return found
 
 
@@ -129,7 +153,8 @@ def list_id(mailing_list: MailingList, domain: Domain) -> str:
 def list_headers(
     mailing_list: MailingList, domain: Domain, settings: MailingListsSettings
 ) -> list[tuple[str, str]]:
-    """List-Id and the RFC 2369 headers, pointing at the command address."""
+    """List-Id, the RFC 2369 headers pointing at the command address, and
+    the priority the domain gives its lists' posts."""
     command = f"{settings.command_address}@{domain.name}"
     name = mailing_list.local_part
     identifier = f"<{list_id(mailing_list, domain)}>"
@@ -144,6 +169,7 @@ def list_headers(
         ("List-Subscribe", _mailto(command, f"SUBSCRIBE {name}")),
         ("List-Unsubscribe", _mailto(command, f"UNSUBSCRIBE {name}")),
         ("Precedence", "list"),
+        *PRIORITY_FIELDS[settings.priority],
     ]
 
 

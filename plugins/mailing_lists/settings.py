@@ -1,14 +1,18 @@
-"""The mailingLists section: whether a domain has lists, and their limits.
+"""The mailingLists section: whether a domain has lists, their limits and
+the priority of their posts.
 
 Lists are on by default: the reference leaves their number and message size
 unlimited by default, which only makes sense for a feature a domain has. A
-limit of 0 means unlimited (the reference's default for both).
+limit of 0 means unlimited (the reference's default for both). Posts go out
+at low priority unless the domain says otherwise, as the reference's
+priority card has it for mailing lists.
 """
 
 from pydantic import Field, field_validator
 
 from core.addresses import clean_local_part
 from core.errors import InvalidInput
+from core.settings.domain.throttling import Priority
 from core.settings.section import SectionModel, SectionSpec
 
 UNLIMITED = 0
@@ -38,6 +42,11 @@ class MailingListsSettings(SectionModel):
         le=10_000_000,
         description="Largest message that may be posted to a list, in KB; "
         "0 is unlimited.",
+    )
+    priority: Priority = Field(
+        default=Priority.LOW,
+        description="Priority that posts to the domain's lists carry to "
+        "their subscribers (Priority, X-Priority and Importance headers).",
     )
 
     # Limitation: a command address set here is not checked against the

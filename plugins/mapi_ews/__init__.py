@@ -10,7 +10,8 @@ propagation too.
 from core.hookspecs import hookimpl
 from core.plugins import PluginInfo
 from core.services.export_columns import ExportColumn
-from core.services.feature_accounts import access_expression, access_hooks
+from core.services.feature_access import access_hooks
+from core.services.feature_accounts import access_expression
 from plugins.mapi_ews.settings import FEATURE, SECTION, USER_SECTION
 
 PLUGIN_INFO = PluginInfo(

@@ -17,6 +17,7 @@ from core.db import session_scope
 from core.errors import MailplaneError
 from core.models import Domain, DomainAlias, User
 from core.services.mail_delivery import deliver_to_user
+from core.services.postmaster import postmaster_of
 from core.services.smtp_relay import SmtpRelay, parse_smtp_url
 from core.services.user_fields import split_mailbox_address
 
@@ -35,23 +36,27 @@ class DeliveryFailed(MailplaneError):
 class Outgoing:
     """A message waiting for its transaction to commit."""
 
-    sender: str
+    domain_name: str
     recipient: str
-    raw: bytes
+    subject: str
+    text: str
 
 
 def compose(domain_name: str, recipient: str, subject: str, text: str) -> Outgoing:
-    """A plain message from the domain's postmaster."""
-    sender = f"postmaster@{domain_name}"
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = recipient
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=domain_name)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    return Outgoing(sender, recipient, message.as_bytes())
+    """A plain message from the domain's postmaster, written when sent."""
+    return Outgoing(domain_name, recipient, subject, text)
+
+
+def render(message: Outgoing, sender: str) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = make_msgid(domain=message.domain_name)
+    mail["Auto-Submitted"] = "auto-generated"
+    mail.set_content(message.text)
+    return mail.as_bytes()
 
 
 def queue_mail(session: Session, message: Outgoing) -> None:
@@ -69,11 +74,13 @@ def send(runtime, message: Outgoing) -> None:
     """
     with session_scope(runtime.engine, write=False) as session:
         user_id = local_user_id(session, message.recipient)
+        sender = postmaster_of(session, runtime, message.domain_name)
+    raw = render(message, sender)
     try:
         if user_id is not None:
-            deliver_to_user(runtime, user_id, message.raw)
+            deliver_to_user(runtime, user_id, raw)
         else:
-            _relay(runtime, message)
+            _relay(runtime, sender, message.recipient, raw)
     except DeliveryFailed as exc:
         logger.warning("A two-step code was not delivered: %s", exc.message)
         raise
@@ -85,20 +92,18 @@ def send(runtime, message: Outgoing) -> None:
     logger.info("Sent a two-step code to %s.", message.recipient)
 
 
-def _relay(runtime, message: Outgoing) -> None:
+def _relay(runtime, sender: str, recipient: str, raw: bytes) -> None:
     url = runtime.config.smtp_url
     if not url:
         raise DeliveryFailed(
-            f"{message.recipient} is not a local mailbox and MAILPLANE_SMTP_URL "
-            "is not set.",
+            f"{recipient} is not a local mailbox and MAILPLANE_SMTP_URL is not set.",
             field="email",
         )
     with SmtpRelay(parse_smtp_url(url)) as relay:
-        refusal = relay.send(message.sender, message.recipient, message.raw)
+        refusal = relay.send(sender, recipient, raw)
     if refusal is not None:
         raise DeliveryFailed(
-            f"The SMTP server refused {message.recipient} ({refusal}).",
-            field="email",
+            f"The SMTP server refused {recipient} ({refusal}).", field="email"
         )
 
 

@@ -84,6 +84,7 @@ E = "{ errors { code } }"
 RULES: dict[str, Rule] = {
     # Queries
     "me": Rule("me { role }", MEMBERS),
+    "loginDisplay": Rule('loginDisplay(domain: "$domain") { loginTitle }', EVERYONE),
     "domains": Rule('domains(filter: {search: "$domain"}) { totalCount }', ADMINS, SYS),
     "domain": Rule('domain(name: "$domain") { name }', ADMINS, SYS),
     "serverSettings": Rule("serverSettings { twoStepAvailable }", SYS),
@@ -138,6 +139,7 @@ RULES: dict[str, Rule] = {
     "auditLog": Rule('auditLog(filter: {domain: "$domain"}) { pageInfo { hasNextPage } }', ADMINS, SYS),
     "createApiKey": Rule(f'createApiKey(input: {{name: "$new", domains: ["$domain"], role: READ_ONLY}}) {E}', SYS),
     "revokeApiKey": Rule(f'revokeApiKey(input: {{id: "999999"}}) {E}', SYS, passes=frozenset({"API_KEY_NOT_FOUND"})),
+    "impersonateUser": Rule(f'impersonateUser(input: {{email: "$victim"}}) {E}', ADMINS, SYS),
     "impersonateDomain": Rule(f'impersonateDomain(input: {{name: "$domain"}}) {E}', SYS),
     "endImpersonation": Rule(f"endImpersonation {E}", MEMBERS, passes=frozenset({"NOT_IMPERSONATING"})),
     "setAutodiscoverOverride": Rule(f'setAutodiscoverOverride(input: {{domain: "$domain", kind: DESKTOP, enabled: true, xml: "<x/>"}}) {E}', ADMINS, SYS),
@@ -299,6 +301,14 @@ def token_for(matrix: Matrix, world: World, role: str) -> str | None:
 def _build_side(session, runtime, root, prefix: str) -> tuple[dict, dict]:
     name = f"{prefix}.test"
     domain = create_domain(session, runtime, DomainCreate(name, "boss", PASSWORD))
+    # A customised login page, or the anonymous loginDisplay answers null.
+    login_page = {
+        "features": {"login_customization": True},
+        "loginDisplay": {"enabled": True},
+    }
+    domain.settings = runtime.registry.apply_patch(
+        "domain", domain.settings, login_page, prefix="settings"
+    )
     user, _ = create_user(session, runtime, root, UserCreate(f"user@{name}", PASSWORD))
     create_user(session, runtime, root, UserCreate(f"victim@{name}", PASSWORD))
     alias = UserAliasCreate(f"alias@{name}", [f"user@{name}"])

@@ -8,6 +8,7 @@ from core.principal import require_authenticated
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
 from core.services.auth import login, revoke_token
+from core.services.logout import get_logout_url
 from core.services.throttle import guard_login
 
 
@@ -38,6 +39,11 @@ class LoginPayload:
 @strawberry.type(description="The result of logout.")
 class LogoutPayload:
     ok: bool = strawberry.field(default=False, description="The session was revoked.")
+    redirect_url: str | None = strawberry.field(
+        default=None,
+        description="Where to send the user now: the logout URL of the caller's "
+        "domain while misc.logoutUrlEnabled is on; null shows the login page.",
+    )
     errors: list[UserError] = strawberry.field(description="Why it was not.")
 
 
@@ -69,6 +75,7 @@ class LoginMutation:
         def act(session, ctx):
             principal = require_authenticated(ctx.principal, allow_restricted=True)
             revoke_token(session, principal.token_id)
-            return {"ok": True}
+            redirect_url = get_logout_url(session, ctx.runtime, principal)
+            return {"ok": True, "redirect_url": redirect_url}
 
         return run_mutation(info, LogoutPayload, act)

@@ -1,4 +1,4 @@
-"""serverSettings and updateServerSettings: lists domains choose from."""
+"""serverSettings and updateServerSettings: what domains choose from and share."""
 
 from typing import Annotated
 
@@ -25,6 +25,18 @@ class ServerSettings:
     two_step_available: bool = strawberry.field(
         description="Whether two-step authentication is offered at all."
     )
+    outbound_ipv6_enabled: bool = strawberry.field(
+        description="Whether outgoing SMTP may use IPv6; while off, no domain "
+        "may choose an outbound IPv6 address."
+    )
+    domain_admins_may_override_logout_url: bool = strawberry.field(
+        description="Whether domain administrators may change their domain's "
+        "misc.logoutUrl and misc.logoutUrlEnabled."
+    )
+    postmaster_address: str | None = strawberry.field(
+        description="The postmaster of domains that have no postmaster account "
+        "and do not use their primary administrator; null: postmaster@<domain>."
+    )
 
 
 @strawberry.input(description="Changes to server settings; fields left out stay.")
@@ -41,6 +53,16 @@ class ServerSettingsUpdateInput:
     two_step_available: bool | None = strawberry.field(
         default=UNSET, description="Offer two-step authentication."
     )
+    outbound_ipv6_enabled: bool | None = strawberry.field(
+        default=UNSET, description="Allow IPv6 for outgoing SMTP."
+    )
+    domain_admins_may_override_logout_url: bool | None = strawberry.field(
+        default=UNSET,
+        description="Let domain administrators change their domain's logout URL.",
+    )
+    postmaster_address: str | None = strawberry.field(
+        default=UNSET, description="The server's postmaster address; null clears it."
+    )
 
 
 @strawberry.type(description="The result of updateServerSettings.")
@@ -49,6 +71,18 @@ class ServerSettingsUpdatePayload:
         default=None, description="The settings as saved."
     )
     errors: list[UserError] = strawberry.field(description="Why nothing was saved.")
+
+
+# Null clears these; for the other fields it means "leave as is".
+CLEARABLE = frozenset({"postmaster_address"})
+
+
+def _changes(input: ServerSettingsUpdateInput) -> dict:
+    return {
+        key: value
+        for key, value in vars(input).items()
+        if value is not UNSET and (value is not None or key in CLEARABLE)
+    }
 
 
 def _to_type(settings) -> ServerSettings:
@@ -80,11 +114,7 @@ class ServerSettingsMutation:
     ) -> ServerSettingsUpdatePayload:
         def act(session, ctx):
             require_system_admin(ctx.principal)
-            changes = {
-                k: v for k, v in vars(input).items() if v is not UNSET and v is not None
-            }
-            return {
-                "server_settings": _to_type(update_server_settings(session, changes))
-            }
+            saved = update_server_settings(session, _changes(input))
+            return {"server_settings": _to_type(saved)}
 
         return run_mutation(info, ServerSettingsUpdatePayload, act)

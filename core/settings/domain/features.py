@@ -38,9 +38,14 @@ class FeaturesSettings(SectionModel):
         default=False,
         description="Domain administrators may customise the login page.",
     )
+    # Limitation: this shows domain administrators app passwords alone
+    # (plugins/twostep), never account passwords, which are kept only as
+    # argon2id hashes — storing them reversibly encrypted would lift it, at
+    # a cost to every account's safety that Mailplane does not pay.
     show_passwords_to_domain_admins: bool = Field(
         default=False,
-        description="Domain administrators may see users' passwords and app passwords.",
+        description="Domain administrators may see users' app passwords; "
+        "account passwords are hashed and never shown.",
     )
     smtp_accounts: bool = Field(
         default=True, description="Users may send through external SMTP accounts."

@@ -1,6 +1,8 @@
 """The miscellaneous card."""
 
-from pydantic import Field, field_validator
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationInfo, field_validator
 
 from core.settings.section import SectionModel, SectionSpec
 from core.validation import clean_url
@@ -10,8 +12,13 @@ class MiscSettings(SectionModel):
     logout_url_enabled: bool = Field(
         default=False, description="Send users to the logout URL on logout."
     )
+    # Checked even when left at its default, so that switching the logout
+    # URL on without one is refused.
     logout_url: str | None = Field(
-        default=None, max_length=2048, description="Where users land on logout."
+        default=None,
+        max_length=2048,
+        validate_default=True,
+        description="Where users land on logout: an absolute http(s) URL.",
     )
     calendar_auto_clean_months: int = Field(
         default=0,
@@ -43,8 +50,23 @@ class MiscSettings(SectionModel):
 
     @field_validator("logout_url")
     @classmethod
-    def check_logout_url(cls, value: str | None) -> str | None:
-        return None if value is None else clean_url(value)
+    def check_logout_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # logout_url_enabled is declared first, so info.data holds it.
+        if value is None or not value.strip():
+            if info.data.get("logout_url_enabled"):
+                raise ValueError("is required while logoutUrlEnabled is on")
+            return None
+        return clean_logout_url(value)
+
+
+def clean_logout_url(raw: str) -> str:
+    """An absolute http(s) URL with a host and no blanks or control characters."""
+    value = clean_url(raw)
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError("must not contain spaces or control characters")
+    if not urlsplit(value).hostname:
+        raise ValueError("must name a host")
+    return value
 
 
 SECTION = SectionSpec(
@@ -52,5 +74,9 @@ SECTION = SectionSpec(
     model=MiscSettings,
     scope="domain",
     description="Miscellaneous behaviour of the domain.",
-    domain_admin_fields=frozenset({"calendar_auto_clean_months"}),
+    # A domain administrator's change to the logout URL also needs the
+    # server's domainAdminsMayOverrideLogoutUrl (core.services.settings_access).
+    domain_admin_fields=frozenset(
+        {"calendar_auto_clean_months", "logout_url", "logout_url_enabled"}
+    ),
 )

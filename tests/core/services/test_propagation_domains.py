@@ -28,7 +28,7 @@ SECTION_FIELDS = [
     ("security", "tls", "tls", "enabled"),
     ("misc", "calendar_auto_clean_months", "calendarAutoCleanMonths", 6),
     ("throttling", "message_action", "messageAction", "reject"),
-    ("features", "chat", "chat", True),
+    ("features", "domain_chat_history", "domainChatHistory", True),
 ]
 
 
@@ -181,7 +181,9 @@ def test_second_propagation_changes_no_domain(runtime, domains):
 
 
 def test_propagation_runs_as_one_update(runtime, domains):
-    set_template(runtime, limits={"disk_space_mb": 2000}, features={"chat": True})
+    set_template(
+        runtime, limits={"disk_space_mb": 2000}, features={"file_storage": False}
+    )
     statements = []
 
     def record(_conn, _cursor, statement, *_args):

@@ -44,6 +44,7 @@ def test_sections_follow_the_reference_cards(registry):
         "misc",
         "throttling",
         "features",
+        "loginDisplay",
     ]
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from core.db import session_scope
 from core.errors import LimitReached
 from core.models import Domain, FeatureAccount, FeatureAccountUsage, User
-from core.services.feature_accounts import CountedFeature, apply_propagation
+from core.services.feature_access import apply_propagation
+from core.services.feature_accounts import CountedFeature
 from tests.graphql_client import error_codes
 from tests.plugin_support import PASSWORD, add_domain
 
@@ -360,6 +361,10 @@ def test_users_added_after_the_check_abort_the_propagation(licensed_runtime, fea
         pytest.raises(LimitReached) as raised,
         session_scope(licensed_runtime.engine) as session,
     ):
+        # The propagation's UPDATE has switched every user's setting on
+        for user in session.execute(select(User)).scalars():
+            user.settings = {**user.settings, section: {"enabled": True}}
+        session.flush()
         domain_id = session.execute(select(Domain.id)).scalar_one()
         apply_propagation(session, licensed_runtime, counted, [domain_id], changes)
 
@@ -368,3 +373,47 @@ def test_users_added_after_the_check_abort_the_propagation(licensed_runtime, fea
     assert used_of(licensed_runtime, name, "a.test") == 0
     with session_scope(licensed_runtime.engine, write=False) as session:
         assert session.execute(select(FeatureAccount.id)).first() is None
+
+
+def test_domain_admin_may_repeat_the_template_when_creating(
+    client, admin, licensed_runtime, feature
+):
+    # Given a template with access on, and a domain without user management
+    section, name, _ = feature
+    off = domain_settings(section, 5, management=False)
+    add_domain(licensed_runtime, "a.test", settings=off)
+    admin.mutate(UPDATE_TEMPLATE, {"settings": {section: {"enabled": True}}})
+    domain_admin = client.as_token(client.login("admin@a.test", PASSWORD))
+
+    # When its administrator creates a user from a form prefilled from the
+    # template, and one without access
+    same = {section: {"enabled": True}}
+    repeated = domain_admin.mutate(
+        CREATE_USER, {"email": "u1@a.test", "password": PASSWORD, "settings": same}
+    )
+    other = {section: {"enabled": False}}
+    without = domain_admin.mutate(
+        CREATE_USER, {"email": "u2@a.test", "password": PASSWORD, "settings": other}
+    )
+
+    # Then repeating the template is no choice of its own and passes, and
+    # leaving an account unused gives nothing away
+    assert repeated["errors"] == [] and without["errors"] == []
+    access = access_of(licensed_runtime, name)
+    assert access["u1@a.test"] is True and access["u2@a.test"] is False
+
+    # But switching an existing user's access needs user management
+    switched = set_enabled(domain_admin, section, "u1@a.test", False)
+    assert error_codes(switched) == ["USER_MANAGEMENT_DISABLED"]
+
+
+def test_a_null_section_is_refused_clearly(admin, licensed_runtime, feature):
+    section, _, _ = feature
+    add_domain(licensed_runtime, "a.test", users=("u1",))
+
+    payload = admin.mutate(
+        UPDATE_USER, {"email": "u1@a.test", "settings": {section: None}}
+    )
+
+    assert payload["errors"][0]["field"] == f"settings.{section}"
+    assert "null" in payload["errors"][0]["message"]

@@ -12,6 +12,8 @@ from core.db import session_scope
 from core.models import Domain
 from core.principal import Principal, Role
 from core.runtime import build_runtime
+from core.services.domain_aliases import create_domain_alias
+from core.services.domains import set_domain_status
 from plugins.mailing_lists.lists import ListCreate, create_list
 from plugins.mailing_lists.models import PostingPolicy
 from plugins.mailing_lists.subscribers import add_subscriber
@@ -49,6 +51,17 @@ def make_domain(runtime, name: str, *, users=("user",), **section) -> Domain:
 def domain_row(runtime, name: str) -> Domain:
     with session_scope(runtime.engine, write=False) as session:
         return session.execute(select(Domain).where(Domain.name == name)).scalar_one()
+
+
+def disable_domain(runtime, name: str) -> None:
+    with session_scope(runtime.engine) as session:
+        domain = session.execute(select(Domain).where(Domain.name == name)).scalar_one()
+        set_domain_status(session, domain, "disabled")
+
+
+def add_domain_alias(runtime, domain_name: str, alias_name: str) -> None:
+    with session_scope(runtime.engine) as session:
+        create_domain_alias(session, runtime, SYSTEM, domain_name, alias_name)
 
 
 def make_list(

@@ -8,6 +8,8 @@ from core.cli import main
 from plugins.mailing_lists.cli import EX_DATAERR, EX_NOPERM, EX_NOUSER, EX_TEMPFAIL
 from plugins.mailing_lists.models import PostingPolicy
 from tests.plugins.mailing_lists.conftest import (
+    add_domain_alias,
+    disable_domain,
     inbox,
     make_domain,
     make_list,
@@ -105,3 +107,36 @@ def test_unreachable_database_is_a_temporary_failure(env, domain, lists_runtime)
     )
 
     assert result.exit_code == EX_TEMPFAIL
+
+
+@pytest.mark.parametrize(
+    ("args", "to", "subject"),
+    [
+        (("list-post", "news@a.test"), "news@a.test", "Hello"),
+        (("list-command",), "listserv@a.test", "HELP"),
+    ],
+    ids=["post", "command"],
+)
+def test_disabled_domain_is_a_temporary_failure(
+    env, domain, lists_runtime, args, to, subject
+):
+    # Given the list's domain disabled: it sends nothing, but keeps its mail
+    disable_domain(lists_runtime, "a.test")
+
+    # When the transport hands over a post or a command
+    result = pipe(env, raw_message("ann@a.test", to, subject), *args)
+
+    # Then it is told to try again later, and nothing was sent
+    assert result.exit_code == EX_TEMPFAIL, result.output
+    assert "DOMAIN_DISABLED" in result.output
+    assert inbox(domain, "ann") == inbox(domain, "admin") == []
+
+
+def test_list_post_under_domain_alias(env, domain, lists_runtime):
+    add_domain_alias(lists_runtime, "a.test", "alias.test")
+    raw = raw_message("ann@a.test", "news@alias.test", "Hello", "Hi all.\n")
+
+    result = pipe(env, raw, "list-post", "news@alias.test")
+
+    assert result.exit_code == 0, result.output
+    assert [m["List-Id"] for m in inbox(domain, "admin")] == ["<news.a.test>"]

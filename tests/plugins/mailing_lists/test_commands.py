@@ -14,6 +14,8 @@ from plugins.mailing_lists.models import MailingList, PendingConfirmation, Subsc
 from tests.graphql_client import error_codes
 from tests.plugins.mailing_lists.conftest import (
     PASSWORD,
+    add_domain_alias,
+    disable_domain,
     inbox,
     make_domain,
     make_list,
@@ -287,3 +289,61 @@ def test_process_mutation_is_scoped_to_own_domain(client, admin, lists_runtime, 
         "list": None,
         "answeredTo": "ann@a.test",
     }
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["SUBSCRIBE news", "UNSUBSCRIBE team", "HELP", "CONFIRM"],
+    ids=["subscribe", "unsubscribe", "help", "confirm"],
+)
+def test_disabled_domain_command_address_answers_nothing(
+    lists_runtime, domain, subject
+):
+    # Given ann's pending subscription to news, then the domain disabled
+    make_list(lists_runtime, "team@a.test", subscribers=("ann@a.test",))
+    command(
+        lists_runtime, raw_message("ann@a.test", "listserv@a.test", "SUBSCRIBE news")
+    )
+    token = token_in(inbox(domain, "ann")[0])
+    disable_domain(lists_runtime, "a.test")
+    if subject == "CONFIRM":
+        subject = f"CONFIRM {token}"
+
+    # When she mails a command to the command address
+    code = refusal(lists_runtime, raw_message("ann@a.test", "listserv@a.test", subject))
+
+    # Then it is refused: no answer is mailed and no subscription changes
+    assert code == "DOMAIN_DISABLED"
+    assert len(inbox(domain, "ann")) == 1
+    assert subscribers(lists_runtime) == {"ann@a.test"}
+    with session_scope(lists_runtime.engine, write=False) as session:
+        assert len(session.execute(select(PendingConfirmation)).all()) == 1
+
+
+def test_disabled_domain_refuses_process_mutation(admin, lists_runtime, domain):
+    disable_domain(lists_runtime, "a.test")
+    raw = raw_message("ann@a.test", "listserv@a.test", "HELP").decode()
+
+    payload = admin.mutate(PROCESS, {"rawMessage": raw})
+
+    assert error_codes(payload) == ["DOMAIN_DISABLED"]
+    assert inbox(domain, "ann") == []
+
+
+def test_command_address_answers_under_domain_alias(lists_runtime, domain):
+    # Given alias.test, a domain alias of a.test
+    add_domain_alias(lists_runtime, "a.test", "alias.test")
+
+    # When ann writes to listserv@alias.test, naming the list either way
+    results = [
+        command(lists_runtime, raw_message("ann@a.test", "listserv@alias.test", s))
+        for s in ("SUBSCRIBE news", "UNSUBSCRIBE news@alias.test")
+    ]
+
+    # Then a.test's command address answers, for a.test's list
+    assert [r.status for r in results] == [
+        CommandStatus.CONFIRMATION_SENT,
+        CommandStatus.NOT_SUBSCRIBED,
+    ]
+    assert {r.list_address for r in results} == {"news@a.test"}
+    assert [m["From"] for m in inbox(domain, "ann")] == ["listserv@a.test"] * 2

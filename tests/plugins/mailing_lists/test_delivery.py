@@ -1,4 +1,5 @@
-"""A post reaches 1,000 subscribers through the stub broker, each once."""
+"""A post reaches 1,000 subscribers through the stub broker, each once;
+a disabled domain stops its posts' delivery."""
 
 import mailbox
 from pathlib import Path
@@ -7,10 +8,12 @@ from sqlalchemy import insert, select, update
 
 import plugins.mailing_lists.actors  # noqa: F401  (registers the job bodies)
 from core.db import session_scope
-from core.models import Domain, User
+from core.models import Domain, Job, User
+from plugins.mailing_lists import delivery
 from plugins.mailing_lists.models import ListPost, MailingList, Subscriber
 from plugins.mailing_lists.posting import post_message
 from tests.plugins.mailing_lists.conftest import (
+    disable_domain,
     make_domain,
     make_list,
     raw_message,
@@ -105,3 +108,64 @@ def test_redelivered_post_sends_no_second_copy(lists_runtime):
     assert first.result["delivered"] == again.result["delivered"] == 5
     assert stored_messages(domain) == 5
     assert disk_used(lists_runtime) == (5 * size, {size})
+
+
+def queue_post(runtime, sender: str = "user00000@a.test") -> Job:
+    """A post accepted while no broker runs: its job waits in the database."""
+    raw = raw_message(sender, "news@a.test", "Queued", "Hello.\n")
+    with session_scope(runtime.engine) as session:
+        job, _post = post_message(session, runtime, "news@a.test", raw)
+    return job
+
+
+def run_queued_jobs(runtime, job_id: int) -> Job:
+    """Start the embedded worker, which picks up the waiting jobs."""
+    from workers.embedded import start_jobs
+
+    jobs = start_jobs(runtime)
+    try:
+        return wait_for_job(runtime, job_id)
+    finally:
+        jobs.stop()
+
+
+def test_queued_post_stops_once_domain_disabled(lists_runtime):
+    # Given a post queued for three subscribers
+    domain = make_domain(lists_runtime, "a.test", users=())
+    make_list(lists_runtime, "news@a.test")
+    subscribe_users(lists_runtime, domain, 3)
+    job = queue_post(lists_runtime)
+
+    # When the domain is disabled before a worker runs the job
+    disable_domain(lists_runtime, "a.test")
+    done = run_queued_jobs(lists_runtime, job.id)
+
+    # Then the job fails with DOMAIN_DISABLED and nobody gets a copy
+    assert done.state == "failed"
+    assert [error["code"] for error in done.errors] == ["DOMAIN_DISABLED"]
+    assert stored_messages(domain) == 0
+
+
+def test_delivery_stops_at_next_batch_when_disabled(lists_runtime, monkeypatch):
+    # Given a post for five subscribers, delivered two at a time, and the
+    # domain disabled as soon as the first batch is recorded
+    domain = make_domain(lists_runtime, "a.test", users=())
+    make_list(lists_runtime, "news@a.test")
+    subscribe_users(lists_runtime, domain, 5)
+    monkeypatch.setattr(delivery, "BATCH_SIZE", 2)
+    save_batch = delivery.save_batch
+
+    def save_then_disable(engine, job_id, checkpoint, tally) -> None:
+        save_batch(engine, job_id, checkpoint, tally)
+        disable_domain(lists_runtime, "a.test")
+
+    monkeypatch.setattr(delivery, "save_batch", save_then_disable)
+
+    # When the job runs
+    done = run_queued_jobs(lists_runtime, queue_post(lists_runtime).id)
+
+    # Then the first batch got the post, the rest did not
+    assert done.state == "failed"
+    assert [error["code"] for error in done.errors] == ["DOMAIN_DISABLED"]
+    assert (done.done, done.result["delivered"]) == (2, 2)
+    assert stored_messages(domain) == 2

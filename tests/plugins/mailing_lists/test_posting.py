@@ -1,5 +1,8 @@
 """Posting: who may post, how large, the list headers, and delivery."""
 
+import email
+import email.policy
+
 import pytest
 from sqlalchemy import select
 
@@ -14,6 +17,8 @@ from tests.graphql_client import error_codes
 from tests.plugins.mailing_lists.conftest import (
     PASSWORD,
     SYSTEM,
+    add_domain_alias,
+    disable_domain,
     inbox,
     inbox_bytes,
     make_domain,
@@ -183,3 +188,74 @@ def test_post_mutation_is_scoped_to_own_domain(client, lists_runtime):
     payload = boss.mutate(POST, {"list": "news@b.test", "rawMessage": raw})
 
     assert error_codes(payload) == ["LIST_NOT_FOUND"]
+
+
+PRIORITY_NAMES = ("Priority", "X-Priority", "Importance")
+URGENT = {"Priority": "urgent", "X_Priority": "1 (Highest)", "Importance": "high"}
+
+
+@pytest.mark.parametrize(
+    ("section", "sender_headers", "expected"),
+    [
+        ({}, URGENT, ["non-urgent", "5 (Lowest)", "low"]),
+        ({"priority": "normal"}, URGENT, [None, None, None]),
+        ({"priority": "high"}, {"X_Priority": "5"}, ["urgent", "1 (Highest)", "high"]),
+    ],
+    ids=["default-low", "normal", "high"],
+)
+def test_post_carries_domain_list_priority(
+    lists_runtime, section, sender_headers, expected
+):
+    # Given a list of a domain with that priority, and a poster's own headers
+    domain = make_domain(lists_runtime, "a.test", users=("ann",), **section)
+    make_list(lists_runtime, "news@a.test", subscribers=("ann@a.test",))
+
+    # When ann posts and the job delivers
+    job = post(lists_runtime, "ann@a.test", **sender_headers)
+    run_job_now(lists_runtime, job.id)
+
+    # Then her stored copy has the list's priority headers, once each
+    (stored,) = inbox_bytes(domain, "ann")
+    message = email.message_from_bytes(stored, policy=email.policy.default)
+    assert [message[name] for name in PRIORITY_NAMES] == expected
+    assert all(len(message.get_all(name, [])) <= 1 for name in PRIORITY_NAMES)
+
+
+def test_disabled_domain_lists_take_no_posts(admin, lists_runtime):
+    # Given a list of a domain that was then disabled
+    domain = make_domain(lists_runtime, "a.test", users=("ann",))
+    make_list(lists_runtime, "news@a.test", subscribers=("ann@a.test",))
+    disable_domain(lists_runtime, "a.test")
+    raw = raw_message("ann@a.test", "news@a.test", "Hi").decode()
+
+    # When the transport and the system administrator post to it
+    by_mail = refusal(lists_runtime, "ann@a.test")
+    payload = admin.mutate(POST, {"list": "news@a.test", "rawMessage": raw})
+
+    # Then both are refused, and no job or post is recorded
+    assert by_mail == "DOMAIN_DISABLED"
+    assert error_codes(payload) == ["DOMAIN_DISABLED"]
+    assert payload["job"] is None
+    with session_scope(lists_runtime.engine, write=False) as session:
+        assert session.execute(select(Job.id)).first() is None
+        assert session.execute(select(ListPost.id)).first() is None
+    assert inbox(domain, "ann") == []
+
+
+def test_post_under_domain_alias_reaches_list(lists_runtime):
+    # Given news@a.test and the domain alias alias.test of a.test
+    domain = make_domain(lists_runtime, "a.test", users=("ann",))
+    make_domain(lists_runtime, "b.test")
+    add_domain_alias(lists_runtime, "a.test", "alias.test")
+    make_list(lists_runtime, "news@a.test", subscribers=("ann@a.test",))
+
+    # When ann posts to news@alias.test
+    job = post(lists_runtime, "ann@a.test", "news@alias.test")
+    run_job_now(lists_runtime, job.id)
+
+    # Then the list of a.test delivers it, under its own address; another
+    # domain's name finds no list
+    (message,) = inbox(domain, "ann")
+    assert message["List-Id"] == "<news.a.test>"
+    assert message["List-Post"] == "<mailto:news@a.test>"
+    assert refusal(lists_runtime, "ann@a.test", "news@b.test") == "LIST_NOT_FOUND"

@@ -21,7 +21,9 @@ from tests.workers.support import request_job, run_job_now
 DOMAINS = """
 query { domains(first: 5) { nodes {
   name mailingListCount
-  settings { mailingLists { enabled commandAddress maxLists maxMessageSizeKb } }
+  settings { mailingLists {
+    enabled commandAddress maxLists maxMessageSizeKb priority
+  } }
 } } }
 """
 
@@ -44,7 +46,21 @@ def test_domain_list_shows_section_defaults(admin, lists_runtime):
         "commandAddress": "listserv",
         "maxLists": 0,
         "maxMessageSizeKb": 0,
+        "priority": "LOW",
     }
+
+
+def test_system_admin_sets_list_priority(admin, lists_runtime):
+    make_domain(lists_runtime, "a.test")
+
+    payload = admin.mutate(
+        UPDATE,
+        {"name": "a.test", "settings": {"mailingLists": {"priority": "HIGH"}}},
+    )
+
+    assert payload["errors"] == []
+    section = domain_row(lists_runtime, "a.test").settings["mailingLists"]
+    assert section["priority"] == "high"
 
 
 def test_update_domain_refuses_bad_command_address(admin, lists_runtime):

@@ -58,7 +58,7 @@ def test_setting_recovery_email_mails_a_code(alice, twostep_runtime):
     assert payload == {"pendingRecoveryEmail": "bob@a.test", "errors": []}
     [message] = inbox(twostep_runtime, "bob@a.test")
     assert message["To"] == "bob@a.test"
-    assert message["From"] == "postmaster@a.test"
+    assert message["From"] == "admin@a.test"
     assert len(code_in(message)) == 8
 
 

@@ -67,7 +67,7 @@ def test_remote_recovery_address_gets_code_over_smtp(alice, smtp_server):
     assert payload["errors"] == []
     [(sender, recipients, raw)] = recorder.received
     message = email.message_from_bytes(raw, policy=policy.default)
-    assert (sender, recipients) == ("postmaster@a.test", ["carol@remote.test"])
+    assert (sender, recipients) == ("admin@a.test", ["carol@remote.test"])
     assert "Your confirmation code is" in message.get_content()
 
 

@@ -11,7 +11,7 @@ from core.schema.context import Info
 from core.schema.domains.queries import load_row
 from core.schema.domains.types import Domain, to_domain
 from core.schema.errors import UserError, run_mutation
-from core.schema.settings_types import patch_to_dict
+from core.schema.settings_types import settings_patch
 from core.services.domains import require_domain, update_domain
 
 
@@ -54,7 +54,7 @@ def build(types) -> type:
                 require_authenticated(ctx.principal)
                 domain = require_domain(session, ctx.principal, input.name)
                 hostname = None if input.hostname in (UNSET, None) else input.hostname
-                settings = patch_to_dict(input.settings) if input.settings else None
+                settings = settings_patch(input.settings)
                 update_domain(
                     session,
                     ctx.runtime,

@@ -8,7 +8,7 @@ from strawberry.types.unset import UNSET
 from core.principal import require_system_admin
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
-from core.schema.settings_types import patch_to_dict
+from core.schema.settings_types import settings_patch
 from core.schema.templates.types import DomainDefaults, to_domain_defaults
 from core.services.templates import update_domain_template
 
@@ -60,7 +60,7 @@ def build(types) -> type:
                     hostname=None
                     if input.hostname in (UNSET, None)
                     else input.hostname,
-                    settings=patch_to_dict(input.settings) if input.settings else None,
+                    settings=settings_patch(input.settings),
                 )
                 return {"domain_defaults": to_domain_defaults(template, ctx.runtime)}
 

@@ -7,7 +7,7 @@ import strawberry
 from core.principal import require_system_admin
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
-from core.schema.settings_types import patch_to_dict
+from core.schema.settings_types import settings_patch
 from core.schema.templates.types import UserDefaults, to_user_defaults
 from core.services.templates import update_user_template
 
@@ -46,8 +46,9 @@ def build(types) -> type:
         ) -> UserDefaultsUpdatePayload:
             def act(session, ctx):
                 require_system_admin(ctx.principal)
+                patch = settings_patch(input.settings) or {}
                 settings = update_user_template(
-                    session, ctx.runtime, ctx.principal, patch_to_dict(input.settings)
+                    session, ctx.runtime, ctx.principal, patch
                 )
                 return {"user_defaults": to_user_defaults(settings, ctx.runtime)}
 

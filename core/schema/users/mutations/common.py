@@ -2,14 +2,9 @@
 
 from strawberry.types.unset import UNSET
 
-from core.schema.settings_types import patch_to_dict
+from core.schema.settings_types import settings_patch
 
-
-def settings_patch(value) -> dict | None:
-    """A settings patch input as a plain dict; None when none was given."""
-    if value is None or value is UNSET:
-        return None
-    return patch_to_dict(value) or None
+__all__ = ["given", "settings_patch"]
 
 
 def given(value, default=None):

@@ -35,8 +35,9 @@ class ListPostMutation:
         description="Post a raw message to a list, as the mail transport would "
         "(administrators of the domain): the sender's right to post and the "
         "size limit are checked, List-Id, List-Post, List-Help, "
-        "List-Subscribe and List-Unsubscribe are added, and a job delivers it "
-        "to every subscriber."
+        "List-Subscribe, List-Unsubscribe and the domain's list priority are "
+        "added, and a job delivers it to every subscriber. The list may be "
+        "named under a domain alias; a disabled domain's lists take no posts."
     )
     def post_to_list(
         self,

@@ -26,6 +26,8 @@ from tests.workers.support import wait_for_job
 # Calls that name no domain's object: a key may make them whatever it reaches.
 UNSCOPED = {"me", "login", "logout", "createDomain", "exportDomainsCsv"}
 UNSCOPED |= {"exportUsersCsv", "endImpersonation"}
+# Public: what any login page may show about any domain.
+UNSCOPED |= {"loginDisplay"}
 # Queries of the caller's own objects (its jobs, its account's notifications).
 OWN_OBJECTS = {"me", "jobs", "job", "notifications"}
 

@@ -12,13 +12,13 @@ from tests.graphql_client import error_codes
 
 def test_update_domain_changes_only_given_fields(admin, domain):
     payload = update_domain_settings(
-        admin, {"limits": {"users": 7}, "features": {"chat": True}}
+        admin, {"limits": {"users": 7}, "features": {"fileStorage": False}}
     )
 
     assert payload["errors"] == []
     settings = payload["domain"]["settings"]
     assert settings["limits"] == {"users": 7, "diskSpaceMb": 500}
-    assert settings["features"] == {"chat": True, "fileStorage": True}
+    assert settings["features"] == {"chat": False, "fileStorage": False}
 
 
 def test_update_domain_clears_nullable_field(admin, domain):
@@ -104,7 +104,9 @@ INVALID_PATCHES = [
 def test_update_domain_rejects_invalid_values(admin, domain, snapshot, settings, field):
     before = snapshot()
 
-    payload = update_domain_settings(admin, {**settings, "features": {"chat": True}})
+    payload = update_domain_settings(
+        admin, {**settings, "features": {"fileStorage": False}}
+    )
 
     assert error_codes(payload) == ["INVALID"]
     assert payload["errors"][0]["field"] == field

@@ -28,7 +28,10 @@ class TestServerChoices:
         assert snapshot() == before
 
     def test_outbound_addresses_must_be_server_choices(self, admin, domain, snapshot):
-        admin.mutate(SERVER, {"outboundIpv4Addresses": ["192.0.2.1"]})
+        admin.mutate(
+            SERVER,
+            {"outboundIpv4Addresses": ["192.0.2.1"], "outboundIpv6Enabled": True},
+        )
         before = snapshot()
 
         payload = update_domain_settings(

@@ -1,0 +1,248 @@
+"""Counted access as a user setting: creation, updates and propagation.
+
+A plugin with counted accounts (``core.services.feature_accounts``) also
+gives users a settings section of the same name with an ``enabled`` field,
+so that the user template and its propagation reach the access. These
+hooks keep the ``FeatureAccount`` rows and each domain's tally in step with
+that field, in the transaction that changes it:
+
+- ``sync_user_access`` when a user is created or an update asks for it;
+- ``refuse_propagation`` before user defaults reach a domain, refusing a
+  domain whose accounts can't cover every user;
+- ``apply_propagation`` after, giving or taking accounts as each user's
+  stored field now says and recounting the tallies.
+
+Locks are taken in one order everywhere, the user's row before the
+domain's tally, so these never deadlock with grants, updates or deletions.
+"""
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import DateTime, delete, exists, false, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from core.errors import LimitReached
+from core.models import Domain, FeatureAccount, FeatureAccountUsage, User
+from core.models.base import utcnow
+from core.principal import Principal
+from core.runtime import Runtime
+from core.services.feature_accounts import (
+    CountedFeature,
+    ensure_usage_rows,
+    grant,
+    has_access,
+    read_usage,
+    require_management,
+    revoke,
+    show_access,
+)
+
+logger = logging.getLogger(__name__)
+
+GRANTED_BY_DEFAULTS = "user defaults"
+
+
+def access_hooks(feature: CountedFeature) -> tuple[Callable, Callable, Callable]:
+    """The plugin hooks that keep ``feature``'s access in step with settings.
+
+    A plugin marks them and binds them to its hook names::
+
+        after_user_settings, validate_user_propagation, after_user_propagation = (
+            hookimpl(hook) for hook in access_hooks(FEATURE)
+        )
+    """
+
+    def after_user_settings(
+        session: Session,
+        runtime: Runtime,
+        principal: Principal | None,
+        user: User,
+        domain: Domain,
+        created: bool,
+        requested: dict,
+    ) -> None:
+        sync_user_access(
+            session,
+            runtime,
+            principal,
+            feature,
+            user,
+            domain,
+            created=created,
+            requested=requested,
+        )
+
+    def validate_user_propagation(
+        session: Session, runtime: Runtime, domain: Domain, changes: dict
+    ) -> str | None:
+        return refuse_propagation(runtime, feature, domain, changes)
+
+    def after_user_propagation(
+        session: Session, runtime: Runtime, domain_ids: list[int], changes: dict
+    ) -> None:
+        apply_propagation(session, runtime, feature, domain_ids, changes)
+
+    return after_user_settings, validate_user_propagation, after_user_propagation
+
+
+def sync_user_access(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal | None,
+    feature: CountedFeature,
+    user: User,
+    domain: Domain,
+    *,
+    created: bool,
+    requested: dict,
+) -> None:
+    """Give or take access as the user's ``<section>.enabled`` now says.
+
+    Runs for a new user and for an update that asked for the field. Access
+    the caller asked for is refused beyond the domain's accounts, or to a
+    domain administrator while user management is off; access only the
+    user template gave is granted while accounts remain and otherwise left
+    off (the new user's section then says so), so that a template with
+    access on never blocks creating users in a domain without accounts.
+    """
+    asked = "enabled" in requested.get(feature.section, {})
+    if not (created or asked):
+        return
+    wanted = runtime.registry.read("user", user.settings, feature.section).enabled
+    if wanted == has_access(session, feature, user.id):
+        return
+    usage = read_usage(session, runtime, feature, domain)
+    field = f"settings.{feature.section}.enabled"
+    if asked and principal is not None:
+        require_management(principal, feature, usage, field=field)
+    if not wanted:
+        revoke(session, feature, user)
+        return
+    by = principal.name if principal is not None else GRANTED_BY_DEFAULTS
+    try:
+        grant(session, feature, user, domain, usage.accounts, by)
+    except LimitReached as exc:
+        if asked:
+            raise LimitReached(exc.message, field=field, code=exc.code) from exc
+        show_access(runtime, feature, user, False)
+        logger.info(
+            "User %s of %s starts without %s access: no account left.",
+            user.id,
+            domain.name,
+            feature.label,
+        )
+
+
+def refuse_propagation(
+    runtime: Runtime, feature: CountedFeature, domain: Domain, changes: dict
+) -> str | None:
+    """Why giving every user of ``domain`` access would exceed its accounts."""
+    if changes.get(feature.section, {}).get("enabled") is not True:
+        return None
+    accounts = runtime.registry.read("domain", domain.settings, feature.section)
+    if domain.user_count <= accounts.accounts:
+        return None
+    return (
+        f"{domain.name} has {accounts.accounts} {feature.label} accounts for "
+        f"{domain.user_count} users."
+    )
+
+
+def apply_propagation(
+    session: Session,
+    runtime: Runtime,
+    feature: CountedFeature,
+    domain_ids: list[int],
+    changes: dict,
+) -> None:
+    """Give or take accounts in ``domain_ids`` as users' settings now say.
+
+    Runs after the propagated settings were written. Each user's stored
+    field decides, not membership of the domain, so a user created or
+    changed by another transaction meanwhile keeps what its own settings
+    say. A domain left over its accounts (users created since the check)
+    aborts the whole propagation.
+    """
+    if changes.get(feature.section, {}).get("enabled") is None or not domain_ids:
+        return
+    ensure_usage_rows(session, domain_ids, feature.name)
+    enabled = func.coalesce(
+        User.settings[(feature.section, "enabled")].as_boolean(), false()
+    )
+    _insert_accounts(session, feature, domain_ids, enabled)
+    users_without = select(User.id).where(User.domain_id.in_(domain_ids), ~enabled)
+    session.execute(
+        delete(FeatureAccount).where(
+            FeatureAccount.feature == feature.name,
+            FeatureAccount.domain_id.in_(domain_ids),
+            FeatureAccount.user_id.in_(users_without),
+        )
+    )
+    _recount(session, feature, domain_ids)
+    if changes[feature.section]["enabled"]:
+        _check_within_accounts(session, runtime, feature, domain_ids)
+
+
+def _insert_accounts(
+    session: Session, feature: CountedFeature, domain_ids: list[int], enabled
+) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    granted = select(
+        User.domain_id,
+        User.id,
+        literal(feature.name),
+        literal(GRANTED_BY_DEFAULTS),
+        literal(utcnow(), DateTime(timezone=True)),
+    ).where(
+        User.domain_id.in_(domain_ids),
+        enabled,
+        ~exists().where(
+            FeatureAccount.user_id == User.id, FeatureAccount.feature == feature.name
+        ),
+    )
+    columns = ["domain_id", "user_id", "feature", "granted_by", "granted_at"]
+    session.execute(
+        insert(FeatureAccount).from_select(columns, granted).on_conflict_do_nothing()
+    )
+
+
+def _recount(session: Session, feature: CountedFeature, domain_ids: list[int]) -> None:
+    counted = (
+        select(func.count(FeatureAccount.id))
+        .where(
+            FeatureAccount.domain_id == FeatureAccountUsage.domain_id,
+            FeatureAccount.feature == feature.name,
+        )
+        .scalar_subquery()
+    )
+    session.execute(
+        update(FeatureAccountUsage)
+        .where(
+            FeatureAccountUsage.domain_id.in_(domain_ids),
+            FeatureAccountUsage.feature == feature.name,
+        )
+        .values(used=counted)
+    )
+
+
+def _check_within_accounts(
+    session: Session, runtime: Runtime, feature: CountedFeature, domain_ids: list[int]
+) -> None:
+    rows = session.execute(
+        select(Domain, FeatureAccountUsage.used)
+        .join(FeatureAccountUsage, FeatureAccountUsage.domain_id == Domain.id)
+        .where(Domain.id.in_(domain_ids), FeatureAccountUsage.feature == feature.name)
+    )
+    for domain, used in rows:
+        accounts = runtime.registry.read("domain", domain.settings, feature.section)
+        if used > accounts.accounts:
+            raise LimitReached(
+                f"{domain.name} gained users meanwhile and would use {used} of "
+                f"its {accounts.accounts} {feature.label} accounts; nothing "
+                "changed, try again.",
+                field="settings",
+                code="ACCOUNT_LIMIT_REACHED",
+            )

@@ -1,0 +1,155 @@
+"""impersonateUser: administrators sign in as a user, audited and short."""
+
+import pytest
+
+from tests.core.schema.admin.documents import (
+    AUDIT_LOG,
+    END_IMPERSONATION,
+    IMPERSONATE,
+    ME,
+    PASSWORD,
+)
+from tests.graphql_client import error_codes
+from tests.workers.support import add_users
+
+IMPERSONATE_USER = """
+mutation Impersonate($input: UserImpersonateInput!) {
+  impersonateUser(input: $input) { token expiresAt user errors { field code } }
+}
+"""
+MAKE_ADMIN = """
+mutation { updateUser(input: {email: "user00001@a.test", isDomainAdmin: true}) {
+  errors { code } } }
+"""
+DISABLE = """
+mutation { updateUser(input: {email: "user00000@a.test", status: DISABLED}) {
+  errors { code } } }
+"""
+
+
+@pytest.fixture
+def users(runtime, domains):
+    """Two users in each domain: user00000 and user00001."""
+    for domain in domains.values():
+        add_users(runtime, domain, 2, password_hash=_hash())
+
+
+def _hash() -> str:
+    from core.passwords import hash_password
+
+    return hash_password(PASSWORD)
+
+
+def start(caller, email: str) -> dict:
+    return caller.mutate(IMPERSONATE_USER, {"email": email})
+
+
+def test_domain_admin_impersonates_a_user_of_its_domain(client, boss_a, users):
+    payload = start(boss_a, "user00000@a.test")
+
+    me = client.as_token(payload["token"]).execute(ME)["me"]
+
+    assert payload["errors"] == [] and payload["user"] == "user00000@a.test"
+    assert me == {
+        "role": "USER",
+        "name": "user00000@a.test",
+        "domain": "a.test",
+        "impersonatedBy": "boss@a.test",
+    }
+
+
+def test_the_session_can_do_only_what_the_user_can(client, boss_a, users):
+    token = start(boss_a, "user00000@a.test")["token"]
+    session = client.as_token(token)
+
+    # A user may not change another user, nor impersonate anyone
+    changed = session.mutate(
+        "mutation U($input: UserUpdateInput!) { updateUser(input: $input) "
+        "{ errors { code } } }",
+        {"email": "user00001@a.test", "displayName": "X"},
+    )
+    again = start(session, "user00001@a.test")
+
+    assert error_codes(changed) == ["USER_NOT_FOUND"]
+    assert error_codes(again) == ["PERMISSION_DENIED"]
+
+
+def test_domain_admin_reaches_only_its_own_non_admin_users(admin, boss_a, users):
+    assert admin.execute(MAKE_ADMIN)["updateUser"]["errors"] == []
+
+    other_domain = start(boss_a, "user00000@b.test")
+    administrator = start(boss_a, "user00001@a.test")
+
+    assert error_codes(other_domain) == ["USER_NOT_FOUND"]
+    assert error_codes(administrator) == ["PERMISSION_DENIED"]
+    assert administrator["token"] is None
+
+
+def test_system_admin_impersonates_any_user(admin, client, users):
+    assert admin.execute(MAKE_ADMIN)["updateUser"]["errors"] == []
+
+    plain = client.as_token(start(admin, "user00000@b.test")["token"])
+    boss = client.as_token(start(admin, "user00001@a.test")["token"])
+
+    assert plain.execute(ME)["me"]["impersonatedBy"] == "admin"
+    assert boss.execute(ME)["me"]["role"] == "DOMAIN_ADMIN"
+
+
+def test_impersonated_domain_admin_goes_on_to_a_user(admin, client, users):
+    # Given the system administrator acting as a.test's administrator
+    domain_token = admin.mutate(IMPERSONATE, {"name": "a.test"})["token"]
+    as_boss = client.as_token(domain_token)
+
+    # When that session impersonates one of the domain's users
+    payload = start(as_boss, "user00000@a.test")
+
+    # Then the user's session names both who impersonates
+    me = client.as_token(payload["token"]).execute(ME)["me"]
+    assert me["impersonatedBy"] == "admin as boss@a.test"
+
+
+def test_disabled_user_cannot_be_impersonated(admin, boss_a, users):
+    assert admin.execute(DISABLE)["updateUser"]["errors"] == []
+
+    payload = start(boss_a, "user00000@a.test")
+
+    assert error_codes(payload) == ["ACCOUNT_DISABLED"]
+
+
+def test_impersonation_of_a_user_ends_and_is_audited(admin, client, boss_a, users):
+    # Given a user impersonated by its domain's administrator
+    token = start(boss_a, "user00000@a.test")["token"]
+
+    # When the administrator ends it by its token
+    ended = boss_a.mutate(END_IMPERSONATION, {"token": token})
+
+    # Then the session is gone, and the log holds its start and end
+    assert ended["errors"] == [] and ended["admin"] == "user00000@a.test"
+    assert client.as_token(token).execute(ME)["me"] is None
+    log = admin.execute(AUDIT_LOG, {"filter": {"domain": "a.test"}})
+    nodes = log["auditLog"]["nodes"]
+    actions = [(n["action"], n["actor"], n["target"]) for n in nodes[:2]]
+    assert actions == [
+        ("endImpersonation", "boss@a.test", "user00000@a.test"),
+        ("impersonateUser", "boss@a.test", "user00000@a.test"),
+    ]
+
+
+def test_user_ends_its_own_impersonated_session(client, boss_a, users):
+    token = start(boss_a, "user00000@a.test")["token"]
+    session = client.as_token(token)
+
+    ended = session.execute(END_IMPERSONATION)["endImpersonation"]
+
+    assert ended["errors"] == []
+    assert session.execute(ME)["me"] is None
+
+
+def test_nobody_else_ends_an_impersonation_by_its_token(admin, client, users):
+    token = start(admin, "user00000@a.test")["token"]
+    boss_b = client.as_token(client.login("boss@b.test", PASSWORD))
+
+    refused = boss_b.mutate(END_IMPERSONATION, {"token": token})
+
+    assert error_codes(refused) == ["IMPERSONATION_NOT_FOUND"]
+    assert client.as_token(token).execute(ME)["me"] is not None
