@@ -70,8 +70,11 @@ def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Dom
     template = _domain_template(session, runtime, name)
     hostname = clean_hostname(data.hostname or template["hostname"])
 
+    # A disabled domain is created whole (folder, administrator): its users
+    # just can't log in or send until it is enabled.
     domain = Domain(
         name=name,
+        status=template["status"],
         hostname=hostname.replace("%domain%", name),
         folder=str(folder),
         settings=template["settings"],
@@ -116,7 +119,7 @@ def _add_admin(
 
 
 def _domain_template(session: Session, runtime: Runtime, name: str) -> dict:
-    """The hostname pattern and settings a new domain starts from."""
+    """The hostname pattern, status and settings a new domain starts from."""
     from core.services.templates import domain_template, expand_variables
 
     template = domain_template(session, runtime)
@@ -161,13 +164,23 @@ def update_domain(
     return domain
 
 
-def set_domain_status(session: Session, domain: Domain, status: str) -> Domain:
-    """Enable or disable a domain; a disabled one's users can't log in or send."""
+def clean_domain_status(status: str, *, field: str = "status") -> str:
+    """``status`` if it is one of ``DOMAIN_STATUSES``; else ``INVALID``."""
     if status not in DOMAIN_STATUSES:
         raise InvalidInput(
-            "Status must be enabled or disabled.", field="status", code="INVALID"
+            "Status must be enabled or disabled.", field=field, code="INVALID"
         )
-    domain.status = status
+    return status
+
+
+def set_domain_status(session: Session, domain: Domain, status: str) -> Domain:
+    """Enable or disable a domain; a disabled one's users can't log in or send.
+
+    Nothing else changes: every check of a login, a session or a sending
+    reads the domain's status as it is then, so no session needs revoking.
+    Propagating ``status`` from the template relies on the same.
+    """
+    domain.status = clean_domain_status(status)
     session.add(domain)
     on_commit(session, lambda: logger.info("Domain %s is now %s.", domain.name, status))
     return domain

@@ -2,12 +2,13 @@
 
 Settings are named by path: a field (``limits.diskSpaceMb``), a whole
 section (``throttling``), a field or a whole object inside a nested model
-(``autodiscover.imap.port``, ``autodiscover.imap``) or, for domains,
-``hostname``. Domain defaults go to every domain; user defaults to the users
-of all domains or of the named ones. Either way it is one SQL UPDATE in the
-caller's transaction (see ``core.services.propagation_sql``), so it stays
-fast at any size; a plugin may refuse user propagation for a domain
-(``validate_user_propagation``), which is then reported and left unchanged.
+(``autodiscover.imap.port``, ``autodiscover.imap``) or, for domains, a
+column of the domain row (``hostname``, ``status``). Domain defaults go to
+every domain; user defaults to the users of all domains or of the named
+ones. Either way it is one SQL UPDATE in the caller's transaction (see
+``core.services.propagation_sql``), so it stays fast at any size; a plugin
+may refuse user propagation for a domain (``validate_user_propagation``),
+which is then reported and left unchanged.
 """
 
 import logging
@@ -21,15 +22,16 @@ from core.db import on_commit
 from core.errors import InvalidInput, InvalidInputs, NotFound
 from core.models import Domain
 from core.runtime import Runtime
-from core.services import propagation_sql
+from core.services import audit, propagation_sql
 from core.services.propagation_preview import (
     DomainPreview,
     UserDomainPreview,
     preview_domains,
     preview_users,
 )
-from core.services.propagation_sql import SettingWrite, uncovered
+from core.services.propagation_sql import DOMAIN_COLUMNS, SettingWrite, uncovered
 from core.services.templates import (
+    DomainTemplate,
     expand_variables,
     read_domain_template,
     read_template_settings,
@@ -40,7 +42,7 @@ from core.validation import clean_domain_name
 
 logger = logging.getLogger(__name__)
 
-HOSTNAME = "hostname"
+STATUS = "status"
 
 
 @dataclass(frozen=True)
@@ -76,16 +78,20 @@ def propagate_domain_defaults(
     """Copy the chosen settings of the domain template to every domain."""
     chosen = _clean_paths(paths)
     template = read_domain_template(session, runtime)
-    hostname = template.hostname if HOSTNAME in dict(chosen).values() else None
-    chosen = [(index, path) for index, path in chosen if path != HOSTNAME]
-    writes = plan_writes(runtime, "domain", template.settings, chosen)
+    columns = _chosen_columns(template, chosen)
+    writes = plan_writes(runtime, "domain", template.settings, _settings_of(chosen))
     if dry_run:
-        return DomainPropagation(0, preview_domains(session, runtime, writes, hostname))
+        return DomainPropagation(0, preview_domains(session, runtime, writes, columns))
 
     statement, params = propagation_sql.domain_update(
-        _dialect(session), writes, hostname
+        _dialect(session), writes, columns
     )
     changed = _execute(session, statement, params)
+    if STATUS in columns:
+        # As setDomainStatus, the change lies in the column alone (every
+        # login and session check reads it); the audit entry says what
+        # every domain's status became, as the UPDATE names no rows.
+        audit.note_change(session, "domains.status", None, template.status)
     on_commit(session, lambda: logger.info("Propagated to %d domains.", changed))
     return DomainPropagation(changed)
 
@@ -146,7 +152,7 @@ def validate_paths(
     """Raise what a propagation of ``paths`` would (``UNKNOWN_SETTING``)."""
     chosen = _clean_paths(paths)
     if scope == "domain":
-        chosen = [(index, path) for index, path in chosen if path != HOSTNAME]
+        chosen = _settings_of(chosen)
     template = read_template_settings(session, runtime, scope)
     plan_writes(runtime, scope, template, chosen)
 
@@ -189,6 +195,23 @@ def changes_of(writes: list[SettingWrite], domain_name: str | None = None) -> di
         value = write.value
         node[last] = dict(value) if isinstance(value, dict) else value
     return changes if domain_name is None else expand_variables(changes, domain_name)
+
+
+def _chosen_columns(
+    template: DomainTemplate, chosen: list[tuple[int, str]]
+) -> dict[str, str]:
+    """The chosen domain columns with the template's values, hostname first."""
+    paths = {path for _, path in chosen}
+    return {
+        column: getattr(template, column)
+        for column in DOMAIN_COLUMNS
+        if column in paths
+    }
+
+
+def _settings_of(chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The chosen domain paths that name settings, not columns."""
+    return [(index, path) for index, path in chosen if path not in DOMAIN_COLUMNS]
 
 
 def _write(template: dict, section: str, name: str | None) -> SettingWrite:

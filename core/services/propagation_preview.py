@@ -69,20 +69,28 @@ def preview_domains(
     session: Session,
     runtime: Runtime,
     writes: list[SettingWrite],
-    hostname: str | None,
+    columns: dict[str, str] | None = None,
 ) -> list[DomainPreview]:
-    """Every domain, by name, with each chosen setting before and after."""
+    """Every domain, by name, with each chosen setting before and after.
+
+    ``columns`` are the chosen columns of the domain row (hostname, status)
+    with their template values; they come first, named as the column.
+    """
     # Limitation: a preview lists every domain in one payload — paging it
     # (a connection over a stored preview) would bound very large ones.
+    columns = columns or {}
     rows = session.exec(
-        select(Domain.name, Domain.hostname, Domain.settings).order_by(Domain.name)
+        select(Domain.name, Domain.hostname, Domain.status, Domain.settings).order_by(
+            Domain.name
+        )
     ).all()
     previews = []
-    for name, current_hostname, stored in rows:
-        settings = []
-        if hostname is not None:
-            after = expand_variables(hostname, name)
-            settings.append(SettingPreview("hostname", current_hostname, after))
+    for name, hostname, status, stored in rows:
+        current = {"hostname": hostname, "status": status}
+        settings = [
+            SettingPreview(column, current[column], expand_variables(value, name))
+            for column, value in columns.items()
+        ]
         settings += [
             SettingPreview(
                 write.path,

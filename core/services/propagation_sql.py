@@ -17,6 +17,10 @@ from core.services.templates import DOMAIN_VARIABLE, has_variable
 
 USER_DOMAIN_NAME = '(SELECT domain.name FROM domain WHERE domain.id = "user".domain_id)'
 
+# Columns of the domain row a propagation may set; their names go into the
+# statement's text, so only these are accepted.
+DOMAIN_COLUMNS = ("hostname", "status")
+
 
 @dataclass(frozen=True)
 class SettingWrite:
@@ -149,18 +153,23 @@ def dialect_of(name: str) -> _Sqlite | _Postgres:
     return _Sqlite() if name == "sqlite" else _Postgres()
 
 
-def domain_update(dialect: str, writes: list[SettingWrite], hostname: str | None):
-    """``UPDATE domain`` setting ``writes`` (and the hostname pattern, if given)."""
+def domain_update(
+    dialect: str, writes: list[SettingWrite], columns: dict[str, str] | None = None
+):
+    """``UPDATE domain`` setting ``writes`` and ``columns`` (``DOMAIN_COLUMNS``:
+    the hostname pattern, the status), in the rows where one of them differs."""
     sql, params = dialect_of(dialect), Params()
     assignments, differs = [], []
     if writes:
         writes = uncovered(writes)
         assignments.append(f"settings = {sql.new_settings(params, writes, 'name')}")
         differs += _differs(sql, params, writes, "name")
-    if hostname is not None:
-        pattern = _text(params, hostname, "name", raw=True)
-        assignments.append(f"hostname = {pattern}")
-        differs.append(f"hostname <> {pattern}")
+    for column, value in (columns or {}).items():
+        if column not in DOMAIN_COLUMNS:
+            raise ValueError(f"Propagation can't set the domain column {column!r}.")
+        pattern = _text(params, value, "name", raw=True)
+        assignments.append(f"{column} = {pattern}")
+        differs.append(f"{column} <> {pattern}")
     statement = f"UPDATE domain SET {', '.join(assignments)} WHERE {_any(differs)}"
     return statement, params.values
 

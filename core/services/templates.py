@@ -1,7 +1,7 @@
 """The defaults templates that new domains and users start from.
 
 Each template is one document in ``server_setting``: the domain template
-holds a hostname pattern and every domain settings section, the user
+holds a hostname pattern, a status and every domain settings section, the user
 template every user settings section. A section missing from a stored
 template (its plugin was enabled later) reads as the registry's defaults, so
 plugin sections appear in templates with no step of their own. Changing a
@@ -28,6 +28,7 @@ from core.validation import clean_hostname
 logger = logging.getLogger(__name__)
 
 DEFAULT_HOSTNAME = "mail.%domain%"
+DEFAULT_STATUS = "enabled"
 DOMAIN_VARIABLE = "%domain%"
 KEYS: dict[Scope, str] = {"domain": "template.domain", "user": "template.user"}
 
@@ -40,16 +41,22 @@ _PROBE = "domain-variable.invalid"
 
 @dataclass(frozen=True)
 class DomainTemplate:
-    """The hostname pattern and every domain section, variables unexpanded."""
+    """The hostname pattern, the status and every domain section, variables
+    unexpanded."""
 
     hostname: str
     settings: dict[str, dict]
+    status: str = DEFAULT_STATUS
 
 
 def domain_template(session: Session, runtime: Runtime) -> dict:
-    """The hostname pattern and settings a new domain starts from."""
+    """The hostname pattern, status and settings a new domain starts from."""
     template = read_domain_template(session, runtime)
-    return {"hostname": template.hostname, "settings": template.settings}
+    return {
+        "hostname": template.hostname,
+        "status": template.status,
+        "settings": template.settings,
+    }
 
 
 def user_template(
@@ -68,6 +75,7 @@ def read_domain_template(session: Session, runtime: Runtime) -> DomainTemplate:
     return DomainTemplate(
         hostname=stored.get("hostname") or DEFAULT_HOSTNAME,
         settings=_complete(runtime, "domain", stored.get("settings")),
+        status=stored.get("status") or DEFAULT_STATUS,
     )
 
 
@@ -83,11 +91,21 @@ def update_domain_template(
     *,
     hostname: str | None,
     settings: dict[str, dict] | None,
+    status: str | None = None,
 ) -> DomainTemplate:
-    """Change the hostname pattern and patch sections, all or nothing."""
+    """Change the hostname pattern and status and patch sections, all or nothing.
+
+    ``status`` is one of ``core.services.domains.DOMAIN_STATUSES``; another
+    value raises ``InvalidInput`` (field ``status``, code ``INVALID``).
+    """
+    # Imported here: domains imports users, which imports this module.
+    from core.services.domains import clean_domain_status
+
     document = _load(session, "domain")
     if hostname is not None:
         document["hostname"] = clean_hostname(hostname)
+    if status is not None:
+        document["status"] = clean_domain_status(status)
     if settings:
         document["settings"] = _patched(
             session, runtime, principal, "domain", document.get("settings"), settings

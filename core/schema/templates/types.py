@@ -4,6 +4,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from core.runtime import Runtime
+from core.schema.domains.types import DomainStatus
 from core.services.propagation import Refusal
 from core.services.propagation_preview import (
     DomainPreview,
@@ -32,6 +33,9 @@ class DomainDefaults:
     hostname: str = strawberry.field(
         description="Mail server name pattern; %domain% stands for the domain's name."
     )
+    status: DomainStatus = strawberry.field(
+        description="The status new domains start with (ENABLED by default)."
+    )
     # Bound to this build's DomainSettings by the schema builder.
     settings: "DomainSettings" = strawberry.field(  # noqa: F821
         description="Every domain settings section, the plugins' included."
@@ -49,6 +53,7 @@ class UserDefaults:
 def to_domain_defaults(template: DomainTemplate, runtime: Runtime) -> DomainDefaults:
     return DomainDefaults(
         hostname=template.hostname,
+        status=DomainStatus(template.status),
         settings=TemplateView(runtime, "domain", template.settings),
     )
 

@@ -17,7 +17,8 @@ class DomainDefaultsPropagateInput:
     settings: list[str] = strawberry.field(
         description="Paths: a field (limits.diskSpaceMb), a field or object "
         "inside a nested setting (autodiscover.imap.port, autodiscover.imap), a "
-        "whole section (throttling) or hostname."
+        "whole section (throttling), hostname or status (disabling a domain "
+        "this way is as setDomainStatus does)."
     )
     dry_run: bool = strawberry.field(
         default=False,
@@ -35,7 +36,8 @@ class DomainDefaultsPropagateInput:
 class DomainDefaultsPropagatePayload:
     domains_changed: int = strawberry.field(
         default=0,
-        description="Domains whose settings changed (0 in a dry run or a job).",
+        description="Domains whose settings, hostname or status changed (0 in a "
+        "dry run or a job).",
     )
     preview: list[DomainPropagationPreview] = strawberry.field(
         default_factory=list,

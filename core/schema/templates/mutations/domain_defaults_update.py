@@ -1,4 +1,5 @@
-"""updateDomainDefaults: the hostname pattern and a patch of the domain template."""
+"""updateDomainDefaults: the hostname pattern, status and a settings patch of the
+domain template."""
 
 from typing import Annotated, Optional
 
@@ -7,6 +8,7 @@ from strawberry.types.unset import UNSET
 
 from core.principal import require_system_admin
 from core.schema.context import Info
+from core.schema.domains.types import DomainStatus
 from core.schema.errors import UserError, run_mutation
 from core.schema.settings_types import settings_patch
 from core.schema.templates.types import DomainDefaults, to_domain_defaults
@@ -31,6 +33,9 @@ def build(types) -> type:
         hostname: Optional[str] = strawberry.field(  # noqa: UP045
             default=UNSET,
             description="Mail server name pattern; %domain% stands for the domain.",
+        )
+        status: Optional[DomainStatus] = strawberry.field(  # noqa: UP045
+            default=UNSET, description="The status new domains start with."
         )
         settings: Optional[types.domain_settings_input] = strawberry.field(  # noqa: UP045
             default=UNSET,
@@ -61,6 +66,9 @@ def build(types) -> type:
                     if input.hostname in (UNSET, None)
                     else input.hostname,
                     settings=settings_patch(input.settings),
+                    status=None
+                    if input.status in (UNSET, None)
+                    else input.status.value,
                 )
                 return {"domain_defaults": to_domain_defaults(template, ctx.runtime)}
 
