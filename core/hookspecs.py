@@ -172,6 +172,19 @@ def after_user_propagation(
 
 
 @hookspec(firstresult=True)
+def check_password(session: Any, runtime: Any, user: Any, password: str) -> bool | None:
+    """When a user's password is checked (login, HTTP Basic): return the verdict.
+
+    Return True or False for an account the plugin authenticates (a user of
+    a directory), None to leave the check to the user's stored hash. The
+    first plugin to return a verdict wins. Raise a core error
+    (``MailplaneError``) when no verdict can be had, such as a directory
+    that can't be reached: the login fails with that error instead of wrong
+    credentials. Runs in the login's transaction; never log ``password``.
+    """
+
+
+@hookspec(firstresult=True)
 def login_challenge(session: Any, runtime: Any, user: Any) -> str | None:
     """After a user's password was verified, before a token: return a challenge.
 

@@ -47,6 +47,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.mailing_lists",
     "plugins.autodiscover",
     "plugins.twostep",
+    "plugins.directory",
 )
 
 
@@ -289,6 +290,16 @@ class PluginHost:
         )
 
     # Login hooks: the first plugin to answer wins; exceptions abort the login.
+
+    def check_password(self, *, session, runtime, user, password) -> bool | None:
+        """A plugin's verdict on a user's password; None leaves it to core.
+
+        Raises the plugin's ``MailplaneError`` when it can't give one (its
+        directory is unreachable, say).
+        """
+        return self.manager.hook.check_password(
+            session=session, runtime=runtime, user=user, password=password
+        )
 
     def login_challenge(self, *, session, runtime, user) -> str | None:
         return self.manager.hook.login_challenge(

@@ -46,7 +46,7 @@ def login(
     username = username.strip().lower()
     if "@" in username:
         user = _find_user(session, username)
-        if user is not None and _user_may_log_in(session, user, password):
+        if user is not None and _user_may_log_in(session, runtime, user, password):
             return _user_login(session, runtime, user, ttl)
     else:
         admin = session.exec(
@@ -86,11 +86,24 @@ def _user_on(session: Session, local_part: str, named, domain_id) -> User | None
     ).first()
 
 
-def _user_may_log_in(session: Session, user: User, password: str) -> bool:
-    if not verify_password(user.password_hash, password):
+def _user_may_log_in(session: Session, runtime: Any, user: User, password: str) -> bool:
+    if not check_user_password(session, runtime, user, password):
         return False
     domain = session.get(Domain, user.domain_id)
     return user.status == "enabled" and domain.status == "enabled"
+
+
+def check_user_password(
+    session: Session, runtime: Any, user: User, password: str
+) -> bool:
+    """Whether ``password`` is the user's: a plugin's verdict (a directory's),
+    else the stored hash. A plugin that can't decide raises its core error."""
+    verdict = runtime.plugins.check_password(
+        session=session, runtime=runtime, user=user, password=password
+    )
+    if verdict is not None:
+        return verdict
+    return verify_password(user.password_hash, password)
 
 
 def _user_login(session: Session, runtime: Any, user: User, ttl: int) -> LoginResult:

@@ -38,6 +38,7 @@ LICENSED_FIELDS: dict[tuple[str, str], str] = {
 # its domain administrators change the section.
 DOMAIN_ADMIN_GATES: dict[str, str] = {
     "loginDisplay": "login_customization",
+    "directory": "directory_integration",
 }
 
 # (user section, field) -> the field of the domain's features section that

@@ -73,6 +73,12 @@ def update_my_account(
     if user is None:
         raise PermissionDenied("Only users have an account of their own.")
     _refuse_fields(changes.given() - OWN_ACCOUNT_FIELDS - {"password"})
+    if changes.password is not None and user.auth_type == "directory":
+        raise InvalidInput(
+            "Your password is kept by your organisation's directory; change it there.",
+            field="password",
+            code="DIRECTORY_MANAGED",
+        )
     if changes.password is not None and not verify_password(
         user.password_hash, current_password or ""
     ):

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from core.db import session_scope
-from core.errors import InvalidInput
+from core.errors import InvalidInput, MailplaneError
 from core.models import Domain, DomainAlias, User
 from core.passwords import DUMMY_HASH, MAX_LENGTH, verify_password
 from core.runtime import Runtime
 from core.services import throttle
+from core.services.auth import check_user_password
 from core.services.user_fields import split_mailbox_address
 
 logger = logging.getLogger(__name__)
@@ -99,8 +100,19 @@ def sign_in(
     mailbox = find_mailbox(session, credentials.username)
     if mailbox is None:
         verify_password(DUMMY_HASH, credentials.password)
-    elif _may_sign_in(session, runtime, mailbox, credentials.password):
-        return mailbox, None
+    else:
+        try:
+            if _may_sign_in(session, runtime, mailbox, credentials.password):
+                return mailbox, None
+        except MailplaneError as exc:
+            # No verdict (a directory that can't be reached): refused, but
+            # not counted as a wrong password.
+            logger.warning(
+                "Could not check autodiscover credentials for %r: %s.",
+                credentials.username,
+                exc.code,
+            )
+            return None, None
 
     logger.warning("Refused autodiscover credentials for %r.", credentials.username)
     record_failure(runtime, credentials)
@@ -125,7 +137,7 @@ def password_matches(
     The account password is checked either way, so that the time taken
     tells nothing about the account's two-step state.
     """
-    account_password = verify_password(user.password_hash, password)
+    account_password = check_user_password(session, runtime, user, password)
     if not runtime.plugins.is_active(TWOSTEP_PLUGIN):
         return account_password
 

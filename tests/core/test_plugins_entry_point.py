@@ -147,6 +147,8 @@ def go_through_every_hook(runtime) -> None:
             session=session, runtime=runtime, user=user, old_local_part="old"
         )
     with session_scope(runtime.engine) as session:
+        # Checks the password (check_password), then login_challenge and
+        # login_restriction.
         login(session, "u@b.test", PASSWORD, ttl=60, runtime=runtime)
     with session_scope(runtime.engine) as session:
         patch = {"sample": {"nickname": "nick"}}

@@ -156,6 +156,12 @@ def after_user_propagation(session, runtime, domain_ids, changes) -> None:
 
 
 @hookimpl
+def check_password(session, runtime, user, password):
+    CALLS.append("check_password")
+    return None
+
+
+@hookimpl
 def login_challenge(session, runtime, user):
     CALLS.append("login_challenge")
     return None

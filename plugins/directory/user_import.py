@@ -1,0 +1,222 @@
+"""Importing a directory's users into their domain, as a job.
+
+The job lists every entry the user filter matches under ``baseDn``, then
+creates a DIRECTORY user for each login not taken yet, one transaction an
+entry: the user, its folder, the plugins' hooks and the job's checkpoint
+commit together. Users get an unusable password hash (the directory proves
+their passwords) and the user defaults, as new users do. Entries are taken
+in login order, so a redelivered message carries on after the checkpoint;
+a login already present is counted as existing, so a second import
+creates nobody twice.
+"""
+
+import copy
+import logging
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from core.db import session_scope
+from core.errors import MailplaneError, NotFound
+from core.models import Domain, Job, User
+from core.principal import Principal
+from core.runtime import Runtime
+from core.services import domain_folders
+from core.services.jobs import JobCancelled, create_job, save_progress, update_progress
+from core.services.templates import user_template
+from core.services.user_fields import split_mailbox_address
+from core.services.users import add_user, announce_new_user, mailbox_cap
+from plugins.directory.client import DirectoryEntry, DirectoryUnavailable, list_entries
+from plugins.directory.service import (
+    DIRECTORY,
+    require_directory_config,
+    require_directory_domain,
+)
+
+logger = logging.getLogger(__name__)
+
+IMPORT_USERS = "import_directory_users"
+SKIPPED_SHOWN = 100
+UNUSABLE_PREFIX = "!directory:"
+MAX_DISPLAY_NAME = 255
+
+
+def request_import(
+    session: Session, runtime: Runtime, principal: Principal, domain_name: str
+) -> Job:
+    """Check the caller and the domain's directory settings, then queue the job."""
+    domain = require_directory_domain(session, runtime, principal, domain_name)
+    require_directory_config(session, runtime, domain)
+    return create_job(
+        session, runtime, principal, IMPORT_USERS, {"domainId": domain.id}
+    )
+
+
+def unusable_password_hash() -> str:
+    """A stored hash that no password matches, random so no two are alike."""
+    return UNUSABLE_PREFIX + secrets.token_hex(16)
+
+
+@dataclass
+class ImportReport:
+    """What an import did so far; it is the job's result."""
+
+    created: int = 0
+    existing: int = 0
+    skipped: int = 0
+    skipped_entries: list[dict] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.created + self.existing + self.skipped
+
+    def skip(self, entry: DirectoryEntry, code: str) -> None:
+        self.skipped += 1
+        if len(self.skipped_entries) < SKIPPED_SHOWN:
+            self.skipped_entries.append({"entry": entry.dn, "code": code})
+
+    def as_result(self) -> dict:
+        return {
+            "created": self.created,
+            "existing": self.existing,
+            "skipped": self.skipped,
+            "skippedEntries": list(self.skipped_entries),
+        }
+
+    @classmethod
+    def from_result(cls, result: dict | None) -> "ImportReport":
+        result = result or {}
+        return cls(
+            result.get("created", 0),
+            result.get("existing", 0),
+            result.get("skipped", 0),
+            list(result.get("skippedEntries", [])),
+        )
+
+
+def run_import(runtime: Runtime, job: Job) -> dict:
+    """The job's body: list the directory, then every entry after the checkpoint."""
+    domain_id = job.params["domainId"]
+    entries, template = _read_directory(runtime, domain_id)
+    report = ImportReport.from_result(job.result)
+    save_progress(runtime.engine, job.id, done=report.done, total=len(entries))
+
+    for index, entry in enumerate(entries, start=1):
+        if index > job.checkpoint:
+            import_entry(runtime, job, index, entry, template, report)
+    logger.info(
+        "Directory import job %d: %d created, %d existing, %d skipped.",
+        job.id,
+        report.created,
+        report.existing,
+        report.skipped,
+    )
+    return report.as_result()
+
+
+def _read_directory(runtime: Runtime, domain_id: int):
+    """The entries in login order, and the user defaults of the domain."""
+    with session_scope(runtime.engine, write=False) as session:
+        domain = _require_domain(session, domain_id)
+        config = require_directory_config(session, runtime, domain)
+        template = user_template(session, runtime, domain.name)
+    # Limitation: the whole listing is held in memory for the job — walking
+    # the pages with their cookie as the checkpoint would lift it.
+    try:
+        entries = list_entries(config)
+    except DirectoryUnavailable as exc:
+        logger.warning(
+            "The directory of domain %d can't be listed: %s.", domain_id, exc.detail
+        )
+        raise MailplaneError(
+            f"The directory could not be searched: {exc.detail}.",
+            code=DirectoryUnavailable.code,
+        ) from None
+    return sorted(entries, key=lambda e: ((e.login or "").lower(), e.dn)), template
+
+
+def import_entry(
+    runtime: Runtime,
+    job: Job,
+    index: int,
+    entry: DirectoryEntry,
+    template: dict,
+    report: ImportReport,
+) -> None:
+    """Create one entry's user (or skip it) and save the checkpoint, together."""
+    with session_scope(runtime.engine) as session:
+        domain = _require_domain(session, job.params["domainId"])
+        try:
+            with session.begin_nested():
+                created = _add_directory_user(session, runtime, domain, entry, template)
+        except MailplaneError as exc:
+            report.skip(entry, exc.code)
+        else:
+            if created:
+                report.created += 1
+            else:
+                report.existing += 1
+        running = update_progress(
+            session,
+            job.id,
+            done=report.done,
+            checkpoint=index,
+            result=report.as_result(),
+        )
+        if not running:
+            # Cancelled meanwhile: this entry's user is rolled back too.
+            raise JobCancelled(job.id)
+
+
+def _add_directory_user(
+    session: Session, runtime: Runtime, domain: Domain, entry: DirectoryEntry, template
+) -> bool:
+    """Add the entry's user; False when its login is a user already."""
+    local_part = _local_part(entry, domain)
+    taken = select(User.id).where(
+        User.domain_id == domain.id, User.local_part == local_part
+    )
+    if session.exec(taken).first() is not None:
+        return False
+
+    limit = runtime.registry.read("domain", domain.settings, "limits").users
+    user = add_user(
+        session,
+        domain,
+        local_part,
+        None,
+        user_limit=limit,
+        settings=copy.deepcopy(template),
+        password_hash=unusable_password_hash(),
+        mailbox_cap=mailbox_cap(runtime),
+    )
+    user.auth_type = DIRECTORY
+    user.display_name = clean_imported_name(entry.display_name)
+    session.add(user)
+    announce_new_user(session, runtime, None, user, domain)
+    domain_folders.create_folder(session, Path(domain.folder) / local_part)
+    logger.debug("Imported %s@%s from %s.", local_part, domain.name, entry.dn)
+    return True
+
+
+def _local_part(entry: DirectoryEntry, domain: Domain) -> str:
+    if not entry.login:
+        raise MailplaneError(
+            f"{entry.dn} has no login attribute.", code="NO_LOGIN_ATTRIBUTE"
+        )
+    return split_mailbox_address(f"{entry.login}@{domain.name}")[0]
+
+
+def clean_imported_name(raw: str) -> str:
+    """A display name a user could have been given: printable, not too long."""
+    printable = "".join(c for c in raw if ord(c) >= 32).strip()
+    return printable[:MAX_DISPLAY_NAME]
+
+
+def _require_domain(session: Session, domain_id: int) -> Domain:
+    domain = session.get(Domain, domain_id)
+    if domain is None:
+        raise NotFound("The domain no longer exists.", code="DOMAIN_NOT_FOUND")
+    return domain
