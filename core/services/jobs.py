@@ -217,6 +217,26 @@ def finish_job(engine: Engine, job_id: int, result: dict) -> bool:
     return done
 
 
+def complete_job(session: Session, job_id: int, result: dict, **values: Any) -> bool:
+    """Record success in the caller's transaction; False if the job stopped.
+
+    For a job whose whole work is that transaction: no cancellation can fall
+    between the work and its record. ``values`` are further job columns.
+    """
+    done = _move(
+        session,
+        job_id,
+        [JobState.RUNNING.value],
+        JobState.SUCCEEDED,
+        final=True,
+        result=result,
+        **values,
+    )
+    if done:
+        on_commit(session, lambda: logger.info("Job %d succeeded.", job_id))
+    return done
+
+
 def fail_job(engine: Engine, job_id: int, exc: BaseException) -> bool:
     """Record a failure with its error; a service error keeps its code."""
     with session_scope(engine) as session:

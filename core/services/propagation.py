@@ -24,8 +24,8 @@ from core.models import Domain
 from core.runtime import Runtime
 from core.services import audit, propagation_sql
 from core.services.propagation_preview import (
-    DomainPreview,
-    UserDomainPreview,
+    PreviewPage,
+    PreviewWindow,
     preview_domains,
     preview_users,
 )
@@ -60,7 +60,11 @@ class DomainPropagation:
     """How many domains changed, or (dry run) what would change."""
 
     changed: int
-    preview: list[DomainPreview] = field(default_factory=list)
+    page: PreviewPage | None = None
+
+    @property
+    def preview(self) -> list:
+        return self.page.rows if self.page else []
 
 
 @dataclass(frozen=True)
@@ -69,19 +73,32 @@ class UserPropagation:
 
     changed: int
     refused: list[Refusal] = field(default_factory=list)
-    preview: list[UserDomainPreview] = field(default_factory=list)
+    page: PreviewPage | None = None
+
+    @property
+    def preview(self) -> list:
+        return self.page.rows if self.page else []
 
 
 def propagate_domain_defaults(
-    session: Session, runtime: Runtime, paths: list[str], *, dry_run: bool = False
+    session: Session,
+    runtime: Runtime,
+    paths: list[str],
+    *,
+    dry_run: bool = False,
+    window: PreviewWindow = PreviewWindow(),
 ) -> DomainPropagation:
-    """Copy the chosen settings of the domain template to every domain."""
+    """Copy the chosen settings of the domain template to every domain.
+
+    A dry run changes nothing and returns the ``window`` page of its preview.
+    """
     chosen = _clean_paths(paths)
     template = read_domain_template(session, runtime)
     columns = _chosen_columns(template, chosen)
     writes = plan_writes(runtime, "domain", template.settings, _settings_of(chosen))
     if dry_run:
-        return DomainPropagation(0, preview_domains(session, runtime, writes, columns))
+        page = preview_domains(session, runtime, writes, columns, window)
+        return DomainPropagation(0, page)
 
     statement, params = propagation_sql.domain_update(
         _dialect(session), writes, columns
@@ -103,11 +120,13 @@ def propagate_user_defaults(
     *,
     domains: list[str] | None = None,
     dry_run: bool = False,
+    window: PreviewWindow = PreviewWindow(),
 ) -> UserPropagation:
     """Copy the chosen settings of the user template to the users of domains.
 
     ``domains`` names the domains whose users change; None or empty means
-    all. Domains a plugin refuses are reported and left unchanged.
+    all. Domains a plugin refuses are reported and left unchanged. A dry
+    run changes nothing and returns the ``window`` page of its preview.
     """
     template = read_template_settings(session, runtime, "user")
     writes = plan_writes(runtime, "user", template, _clean_paths(paths))
@@ -121,9 +140,8 @@ def propagate_user_defaults(
     excluded = [r.domain_id for r in refused]
     if dry_run:
         kept = [d for d in scope if d.id not in excluded]
-        return UserPropagation(
-            0, refused, preview_users(session, runtime, writes, kept)
-        )
+        page = preview_users(session, runtime, writes, kept, window)
+        return UserPropagation(0, refused, page)
 
     statement, params = propagation_sql.user_update(
         _dialect(session),

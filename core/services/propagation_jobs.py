@@ -23,10 +23,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.db import session_scope
+from core.errors import InvalidInput
 from core.models import Domain, Job
 from core.principal import Principal, require_system_admin
 from core.runtime import Runtime
-from core.services.jobs import JobCancelled, create_job, update_progress
+from core.services.jobs import JobCancelled, complete_job, create_job
 from core.services.propagation import (
     DomainPropagation,
     Refusal,
@@ -36,6 +37,7 @@ from core.services.propagation import (
     propagate_user_defaults,
     validate_paths,
 )
+from core.services.propagation_preview import PreviewWindow
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ def request_domain_propagation(
     *,
     dry_run: bool = False,
     run_as_job: bool | None = None,
+    window: PreviewWindow | None = None,
 ) -> DomainPropagation | Job:
     """Propagate domain defaults now, or queue a job and return it.
 
@@ -61,8 +64,11 @@ def request_domain_propagation(
     always immediate. Bad input raises here, before any job exists.
     """
     require_system_admin(principal)
+    validate_window(window, dry_run)
     if dry_run:
-        return propagate_domain_defaults(session, runtime, paths, dry_run=True)
+        return propagate_domain_defaults(
+            session, runtime, paths, dry_run=True, window=window or PreviewWindow()
+        )
 
     validate_paths(session, runtime, "domain", paths)
     rows = session.execute(select(func.count(Domain.id))).scalar_one()
@@ -81,6 +87,7 @@ def request_user_propagation(
     domains: list[str] | None = None,
     dry_run: bool = False,
     run_as_job: bool | None = None,
+    window: PreviewWindow | None = None,
 ) -> UserPropagation | Job:
     """Propagate user defaults now, or queue a job and return it.
 
@@ -90,9 +97,15 @@ def request_user_propagation(
     result.
     """
     require_system_admin(principal)
+    validate_window(window, dry_run)
     if dry_run:
         return propagate_user_defaults(
-            session, runtime, paths, domains=domains, dry_run=True
+            session,
+            runtime,
+            paths,
+            domains=domains,
+            dry_run=True,
+            window=window or PreviewWindow(),
         )
 
     validate_paths(session, runtime, "user", paths)
@@ -101,6 +114,16 @@ def request_user_propagation(
         return propagate_user_defaults(session, runtime, paths, domains=domains)
     params = {"settings": list(paths), "domains": list(domains or [])}
     return _queue(session, runtime, principal, PROPAGATE_USER_DEFAULTS, params, rows)
+
+
+def validate_window(window: PreviewWindow | None, dry_run: bool) -> None:
+    """A preview page means nothing outside a dry run (``DRY_RUN_ONLY``)."""
+    if window is not None and not dry_run:
+        raise InvalidInput(
+            "A preview page applies to a dry run only; set dryRun.",
+            field="previewPage",
+            code="DRY_RUN_ONLY",
+        )
 
 
 def _count_users(session: Session, chosen: list[Domain] | None) -> int:
@@ -164,15 +187,12 @@ def run_user_propagation(runtime: Runtime, job: Job) -> dict:
 
 
 def _run_once(runtime: Runtime, job: Job, propagate: Callable[[Session], dict]) -> dict:
-    """Run ``propagate`` and save its result in the same transaction.
+    """Run ``propagate`` and finish the job in the same transaction.
 
-    A redelivered message finds the checkpoint and returns the saved result:
-    propagating again would change nothing and report 0. A job cancelled
-    before the save rolls the propagation back.
+    A job cancelled first rolls the propagation back; once it committed, the
+    job is SUCCEEDED, so a redelivered message doesn't start it again (and
+    one already past the start finds the checkpoint and the saved result).
     """
-    # Limitation: a cancellation between this commit and the actor's
-    # finish_job leaves a CANCELLED job whose propagation happened (its
-    # result is kept) — finishing the job in this transaction would lift it.
     with session_scope(runtime.engine) as session:
         # Read under a lock: two deliveries of one message must not both
         # propagate, the second reporting that nothing changed.
@@ -180,10 +200,10 @@ def _run_once(runtime: Runtime, job: Job, propagate: Callable[[Session], dict]) 
         if current is not None and current.checkpoint == COMMITTED:
             return dict(current.result)
         result = propagate(session)
-        saved = update_progress(
-            session, job.id, done=job.total, checkpoint=COMMITTED, result=result
+        done = complete_job(
+            session, job.id, result, done=job.total, checkpoint=COMMITTED
         )
-        if not saved:
+        if not done:
             raise JobCancelled(job.id)
     return result
 

@@ -4,6 +4,7 @@ import plugins.eas
 import plugins.mapi_ews
 from tests.plugin_support import licensed_runtime as make_licensed_runtime
 from tests.plugin_support import schema_for
+from tests.plugins.eas.access_support import FEATURES
 
 
 @pytest.fixture
@@ -19,3 +20,9 @@ def app(licensed_runtime):
     from core.app import create_app
 
     return create_app(licensed_runtime, schema=schema_for(licensed_runtime))
+
+
+@pytest.fixture(params=FEATURES, ids=["eas", "mapiEws"])
+def feature(request):
+    """Each counted feature: (section, license feature, setAccess mutation)."""
+    return request.param

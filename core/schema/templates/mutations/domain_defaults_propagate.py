@@ -8,6 +8,12 @@ from core.models import Job as JobRow
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
 from core.schema.jobs.types import Job, to_job
+from core.schema.templates.preview_page import (
+    PreviewPageInput,
+    PropagationPreviewPage,
+    clean_window,
+    to_preview_page,
+)
 from core.schema.templates.types import DomainPropagationPreview, to_domain_preview
 from core.services.propagation_jobs import request_domain_propagation
 
@@ -30,6 +36,11 @@ class DomainDefaultsPropagateInput:
         "null decides by the number of domains (MAILPLANE_PROPAGATION_JOB_ROWS). "
         "A dry run is always immediate.",
     )
+    preview_page: PreviewPageInput | None = strawberry.field(
+        default=None,
+        description="Which page of a dry run's preview to return; a dry run "
+        "without it returns the first 100 domains.",
+    )
 
 
 @strawberry.type(description="The result of propagateDomainDefaults.")
@@ -41,7 +52,13 @@ class DomainDefaultsPropagatePayload:
     )
     preview: list[DomainPropagationPreview] = strawberry.field(
         default_factory=list,
-        description="In a dry run, every domain with each setting before and after.",
+        description="In a dry run, a page of domains (see previewPage) with "
+        "each setting before and after.",
+    )
+    preview_page: PropagationPreviewPage | None = strawberry.field(
+        default=None,
+        description="In a dry run, where the preview page sits and how many "
+        "domains change in all (null otherwise).",
     )
     job: Job | None = strawberry.field(
         default=None,
@@ -75,12 +92,18 @@ class DomainDefaultsPropagateMutation:
                 input.settings,
                 dry_run=input.dry_run,
                 run_as_job=input.run_as_job,
+                window=clean_window(
+                    input.preview_page,
+                    input.dry_run,
+                    ctx.runtime.config.max_page_size,
+                ),
             )
             if isinstance(outcome, JobRow):
                 return {"job": to_job(outcome)}
             return {
                 "domains_changed": outcome.changed,
                 "preview": [to_domain_preview(item) for item in outcome.preview],
+                "preview_page": to_preview_page(outcome.page),
             }
 
         return run_mutation(info, DomainDefaultsPropagatePayload, act)

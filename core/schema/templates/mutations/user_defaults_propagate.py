@@ -8,6 +8,12 @@ from core.models import Job as JobRow
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
 from core.schema.jobs.types import Job, to_job
+from core.schema.templates.preview_page import (
+    PreviewPageInput,
+    PropagationPreviewPage,
+    clean_window,
+    to_preview_page,
+)
 from core.schema.templates.types import (
     PropagationRefusal,
     UserPropagationPreview,
@@ -37,6 +43,11 @@ class UserDefaultsPropagateInput:
         "null decides by the number of users of the chosen domains "
         "(MAILPLANE_PROPAGATION_JOB_ROWS). A dry run is always immediate.",
     )
+    preview_page: PreviewPageInput | None = strawberry.field(
+        default=None,
+        description="Which page of a dry run's preview to return; a dry run "
+        "without it returns the first 100 domains.",
+    )
 
 
 @strawberry.type(description="The result of propagateUserDefaults.")
@@ -52,7 +63,13 @@ class UserDefaultsPropagatePayload:
     )
     preview: list[UserPropagationPreview] = strawberry.field(
         default_factory=list,
-        description="In a dry run, each chosen domain not refused, before and after.",
+        description="In a dry run, a page of the chosen domains not refused "
+        "(see previewPage), before and after.",
+    )
+    preview_page: PropagationPreviewPage | None = strawberry.field(
+        default=None,
+        description="In a dry run, where the preview page sits and how many "
+        "domains change in all (null otherwise).",
     )
     job: Job | None = strawberry.field(
         default=None,
@@ -87,6 +104,11 @@ class UserDefaultsPropagateMutation:
                 domains=input.domains,
                 dry_run=input.dry_run,
                 run_as_job=input.run_as_job,
+                window=clean_window(
+                    input.preview_page,
+                    input.dry_run,
+                    ctx.runtime.config.max_page_size,
+                ),
             )
             if isinstance(outcome, JobRow):
                 return {"job": to_job(outcome)}
@@ -94,6 +116,7 @@ class UserDefaultsPropagateMutation:
                 "users_changed": outcome.changed,
                 "refused": [to_refusal(item) for item in outcome.refused],
                 "preview": [to_user_preview(item) for item in outcome.preview],
+                "preview_page": to_preview_page(outcome.page),
             }
 
         return run_mutation(info, UserDefaultsPropagatePayload, act)

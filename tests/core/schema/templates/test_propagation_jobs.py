@@ -297,6 +297,23 @@ def test_cancelled_job_rolls_propagation_back(runtime):
     assert read_job(runtime, job_id).checkpoint == 0
 
 
+def test_propagating_transaction_finishes_the_job(runtime):
+    # Given a started propagation job
+    make_domain(runtime, "a.test", users=[], accounts=1)
+    _set_server_template(runtime, "sync.%domain%")
+    job_id = _queue_servers(runtime)
+    job = start_job(runtime.engine, job_id)
+
+    # When its propagation commits, before the actor records anything
+    result = run_domain_propagation(runtime, job)
+
+    # Then the job already succeeded: a cancellation can't fall in between
+    finished = read_job(runtime, job_id)
+    assert (finished.state, finished.result) == ("succeeded", result)
+    assert finished.finished_at is not None
+    assert finished.done == finished.total == 1
+
+
 def test_job_threshold_comes_from_environment():
     assert load_config({}).propagation_job_rows == 20_000
     config = load_config({"MAILPLANE_PROPAGATION_JOB_ROWS": "50"})
