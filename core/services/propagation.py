@@ -100,15 +100,16 @@ def propagate_domain_defaults(
         page = preview_domains(session, runtime, writes, columns, window)
         return DomainPropagation(0, page)
 
+    statuses = _statuses_changing(session, template.status) if STATUS in columns else {}
     statement, params = propagation_sql.domain_update(
         _dialect(session), writes, columns
     )
     changed = _execute(session, statement, params)
     if STATUS in columns:
         # As setDomainStatus, the change lies in the column alone (every
-        # login and session check reads it); the audit entry says what
-        # every domain's status became, as the UPDATE names no rows.
-        audit.note_change(session, "domains.status", None, template.status)
+        # login and session check reads it); the UPDATE names no rows, so
+        # the audit entry names the domains and the status each had.
+        audit.note_change(session, "domains.status", statuses, template.status)
     on_commit(session, lambda: logger.info("Propagated to %d domains.", changed))
     return DomainPropagation(changed)
 
@@ -279,6 +280,20 @@ def _no_domain(raw: str, index: int) -> NotFound:
     return NotFound(
         f"No domain named {raw!r}.", field=f"domains.{index}", code="DOMAIN_NOT_FOUND"
     )
+
+
+def _statuses_changing(session: Session, status: str) -> dict[str, str]:
+    """The domains whose status differs from ``status``, with the one they have.
+
+    Read in the propagating transaction; on PostgreSQL a status set by
+    another transaction meanwhile is missed here, not in the UPDATE.
+    """
+    rows = session.exec(
+        select(Domain.name, Domain.status)
+        .where(Domain.status != status)
+        .order_by(Domain.name)
+    )
+    return dict(rows.all())
 
 
 def _all_domains(session: Session) -> list[Domain]:

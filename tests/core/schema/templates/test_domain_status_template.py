@@ -320,6 +320,8 @@ class TestStatusPropagation:
         admin.mutate(PROPAGATE, {"settings": ["status"]})
 
         entry = admin.execute(AUDIT)["auditLog"]["nodes"][0]
-        assert {"field": "domains.status", "before": None, "after": "disabled"} in (
-            entry["changes"]
-        )
+        assert {
+            "field": "domains.status",
+            "before": {"a.test": "enabled", "c.test": "enabled"},
+            "after": "disabled",
+        } in entry["changes"]
