@@ -234,6 +234,10 @@ def _tree(writes: list[SettingWrite]) -> dict[str, Any]:
 
 
 def _differs(sql, params: Params, writes: list[SettingWrite], name_sql: str) -> list:
+    # Limitation: SQLite compares objects as JSON text, so a stored object
+    # holding the template's values in another key order counts as changed
+    # (and is rewritten, equal) — comparing leaf by leaf would lift it at
+    # the cost of one JSON extraction per field and row.
     conditions = []
     for write in writes:
         stored = sql.stored(params, write.keys)
