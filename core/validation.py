@@ -9,6 +9,8 @@ import idna
 from core.errors import InvalidInput
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+DOMAIN_VARIABLE = "%domain%"
+_GLUED_VARIABLE = re.compile(r"[^.]%domain%|%domain%[^.]")
 
 
 def clean_domain_name(raw: str, *, field: str = "name") -> str:
@@ -52,10 +54,26 @@ def clean_hostname_or_ip(raw: str) -> str:
 
 
 def clean_hostname(raw: str, *, field: str = "hostname") -> str:
-    """A host name that may hold the ``%domain%`` variable."""
-    probe = raw.replace("%domain%", "example.com")
-    clean_domain_name(probe, field=field)
-    return raw.strip().lower()
+    """A host name that may hold the ``%domain%`` variable, as whole labels.
+
+    Glued to other letters (``mx%domain%``) the variable could make a label
+    longer than 63 characters for some names; as whole labels, a pattern
+    fits a domain whenever ``expand_hostname`` finds it short enough.
+    """
+    value = raw.strip().lower()
+    if _GLUED_VARIABLE.search(value):
+        raise InvalidInput(
+            f"{raw!r}: %domain% must stand between dots or at an end.",
+            field=field,
+            code="INVALID_DOMAIN",
+        )
+    clean_domain_name(value.replace(DOMAIN_VARIABLE, "example.com"), field=field)
+    return value
+
+
+def expand_hostname(pattern: str, domain_name: str, *, field: str = "hostname") -> str:
+    """The host name a clean pattern gives a domain (``INVALID_DOMAIN`` if too long)."""
+    return clean_domain_name(pattern.replace(DOMAIN_VARIABLE, domain_name), field=field)
 
 
 def clean_url(raw: str) -> str:

@@ -23,7 +23,7 @@ from core.services import domain_folders
 from core.services.domain_addresses import rewrite_addresses
 from core.services.settings_access import clean_settings_patch
 from core.services.users import add_user, announce_new_user, mailbox_cap
-from core.validation import clean_domain_name, clean_hostname
+from core.validation import clean_domain_name, clean_hostname, expand_hostname
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +68,14 @@ def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Dom
     _check_name_free(session, name)
     domain_folders.check_folder_free(session, folder, own_id=None)
     template = _domain_template(session, runtime, name)
-    hostname = clean_hostname(data.hostname or template["hostname"])
+    hostname = _new_hostname(data.hostname, template["hostname"], name)
 
     # A disabled domain is created whole (folder, administrator): its users
     # just can't log in or send until it is enabled.
     domain = Domain(
         name=name,
         status=template["status"],
-        hostname=hostname.replace("%domain%", name),
+        hostname=hostname,
         folder=str(folder),
         settings=template["settings"],
     )
@@ -99,8 +99,14 @@ def _add_admin(
     local_part: str,
     password: str,
     least_limit: int = 0,
+    *,
+    field: str = "name",
 ) -> User:
-    """Add a domain administrator within the domain's and the license's limits."""
+    """Add a domain administrator within the domain's and the license's limits.
+
+    ``field`` is the input that a user template value broken by the domain's
+    name is reported on.
+    """
     from core.services.templates import user_template
 
     limit = runtime.registry.read("domain", domain.settings, "limits").users
@@ -111,7 +117,7 @@ def _add_admin(
         password,
         user_limit=max(limit, least_limit),
         is_domain_admin=True,
-        settings=user_template(session, runtime, domain.name),
+        settings=user_template(session, runtime, domain.name, field=field),
         mailbox_cap=mailbox_cap(runtime),
     )
     announce_new_user(session, runtime, None, user, domain)
@@ -120,10 +126,15 @@ def _add_admin(
 
 def _domain_template(session: Session, runtime: Runtime, name: str) -> dict:
     """The hostname pattern, status and settings a new domain starts from."""
+    from core.services.template_expansion import validate_expanded
     from core.services.templates import domain_template, expand_variables
 
     template = domain_template(session, runtime)
-    return {**template, "settings": expand_variables(template["settings"], name)}
+    settings = expand_variables(template["settings"], name)
+    validate_expanded(
+        runtime, "domain", template["settings"], settings, name, field="name"
+    )
+    return {**template, "settings": settings}
 
 
 def _check_name_free(session: Session, name: str, *, field: str = "name") -> None:
@@ -154,7 +165,7 @@ def update_domain(
 ) -> Domain:
     """Apply a hostname and a partial settings patch, all or nothing."""
     if hostname is not None:
-        domain.hostname = clean_hostname(hostname).replace("%domain%", domain.name)
+        domain.hostname = expand_hostname(clean_hostname(hostname), domain.name)
     if settings:
         patch = clean_settings_patch(session, runtime, principal, "domain", settings)
         domain.settings = runtime.registry.apply_patch(
@@ -205,8 +216,9 @@ def rename_domain(
     if new_folder is not None:
         domain_folders.check_folder_free(session, new_folder, own_id=domain.id)
 
+    hostname = _renamed_host(domain.hostname, old_name, new)
     domain.name = new
-    domain.hostname = _renamed_host(domain.hostname, old_name, new)
+    domain.hostname = hostname
     if new_folder is not None:
         domain_folders.move_folder(session, old_folder, new_folder)
         domain.folder = str(new_folder)
@@ -221,11 +233,33 @@ def rename_domain(
 
 
 def _renamed_host(hostname: str, old_name: str, new_name: str) -> str:
-    if hostname == old_name:
-        return new_name
     if hostname.endswith(f".{old_name}"):
-        return hostname[: -len(old_name)] + new_name
-    return hostname
+        renamed = hostname[: -len(old_name)] + new_name
+        try:
+            return expand_hostname(renamed, new_name, field="newName")
+        except InvalidInput:
+            raise InvalidInput(
+                f"The hostname would become {renamed!r}, which is too long for "
+                "a host name; choose a shorter name or change the hostname first.",
+                field="newName",
+                code="HOSTNAME_TOO_LONG",
+            ) from None
+    return new_name if hostname == old_name else hostname
+
+
+def _new_hostname(given: str | None, pattern: str, name: str) -> str:
+    """The new domain's hostname: the one given, or the template's pattern."""
+    if given:
+        return expand_hostname(clean_hostname(given), name)
+    try:
+        return expand_hostname(pattern, name, field="name")
+    except InvalidInput:
+        raise InvalidInput(
+            f"The domain defaults' hostname {pattern!r} is too long for the "
+            f"name {name!r}; give a hostname or a shorter name.",
+            field="name",
+            code="TEMPLATE_VALUE_INVALID",
+        ) from None
 
 
 def change_domain_path(
@@ -283,7 +317,7 @@ def _new_admin(session, runtime, domain, local_part, password) -> User:
             field="password",
             code="REQUIRED",
         )
-    user = _add_admin(session, runtime, domain, local_part, password)
+    user = _add_admin(session, runtime, domain, local_part, password, field="username")
     domain_folders.create_folder(session, Path(domain.folder) / local_part)
     return user
 

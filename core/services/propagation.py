@@ -6,9 +6,10 @@ section (``throttling``), a field or a whole object inside a nested model
 column of the domain row (``hostname``, ``status``). Domain defaults go to
 every domain; user defaults to the users of all domains or of the named
 ones. Either way it is one SQL UPDATE in the caller's transaction (see
-``core.services.propagation_sql``), so it stays fast at any size; a plugin
-may refuse user propagation for a domain (``validate_user_propagation``),
-which is then reported and left unchanged.
+``core.services.propagation_sql``), so it stays fast at any size. A domain
+is refused, reported and left unchanged, when its name would make an
+expanded value invalid (``core.services.template_expansion``) or, for user
+propagation, when a plugin refuses it (``validate_user_propagation``).
 """
 
 import logging
@@ -30,6 +31,7 @@ from core.services.propagation_preview import (
     preview_users,
 )
 from core.services.propagation_sql import DOMAIN_COLUMNS, SettingWrite, uncovered
+from core.services.template_expansion import BrokenExpansion, broken_expansions
 from core.services.templates import (
     DomainTemplate,
     expand_variables,
@@ -47,7 +49,7 @@ STATUS = "status"
 
 @dataclass(frozen=True)
 class Refusal:
-    """A domain left unchanged because a plugin refused the change."""
+    """A domain left unchanged: a plugin, or core for a broken expansion, refused."""
 
     domain_id: int
     domain: str
@@ -57,10 +59,11 @@ class Refusal:
 
 @dataclass(frozen=True)
 class DomainPropagation:
-    """How many domains changed, or (dry run) what would change."""
+    """How many domains changed, the refused ones, or (dry run) the preview."""
 
     changed: int
     page: PreviewPage | None = None
+    refused: list[Refusal] = field(default_factory=list)
 
     @property
     def preview(self) -> list:
@@ -96,13 +99,25 @@ def propagate_domain_defaults(
     template = read_domain_template(session, runtime)
     columns = _chosen_columns(template, chosen)
     writes = plan_writes(runtime, "domain", template.settings, _settings_of(chosen))
+    broken = broken_expansions(
+        session,
+        runtime,
+        "domain",
+        template.settings,
+        writes,
+        hostname=columns.get("hostname"),
+    )
+    refused = _core_refusals(broken)
+    excluded = [refusal.domain_id for refusal in refused]
     if dry_run:
-        page = preview_domains(session, runtime, writes, columns, window)
-        return DomainPropagation(0, page)
+        page = preview_domains(session, runtime, writes, columns, window, excluded)
+        return DomainPropagation(0, page, refused)
 
-    statuses = _statuses_changing(session, template.status) if STATUS in columns else {}
+    statuses = {}
+    if STATUS in columns:
+        statuses = _statuses_changing(session, template.status, excluded)
     statement, params = propagation_sql.domain_update(
-        _dialect(session), writes, columns
+        _dialect(session), writes, columns, excluded_ids=excluded
     )
     changed = _execute(session, statement, params)
     if STATUS in columns:
@@ -111,7 +126,7 @@ def propagate_domain_defaults(
         # the audit entry names the domains and the status each had.
         audit.note_change(session, "domains.status", statuses, template.status)
     on_commit(session, lambda: logger.info("Propagated to %d domains.", changed))
-    return DomainPropagation(changed)
+    return DomainPropagation(changed, refused=refused)
 
 
 def propagate_user_defaults(
@@ -137,7 +152,12 @@ def propagate_user_defaults(
         # Plugins judge the domains listed now; the UPDATE must not reach
         # users of a domain created meanwhile, which no plugin has judged.
         scope = _all_domains(session)
-    refused = _refusals(session, runtime, scope, writes) if hooked else []
+    broken = broken_expansions(session, runtime, "user", template, writes, scope)
+    refused = _core_refusals(broken)
+    if hooked:
+        broken_ids = {refusal.domain_id for refusal in refused}
+        judged = [domain for domain in scope if domain.id not in broken_ids]
+        refused += _refusals(session, runtime, judged, writes)
     excluded = [r.domain_id for r in refused]
     if dry_run:
         kept = [d for d in scope if d.id not in excluded]
@@ -282,7 +302,9 @@ def _no_domain(raw: str, index: int) -> NotFound:
     )
 
 
-def _statuses_changing(session: Session, status: str) -> dict[str, str]:
+def _statuses_changing(
+    session: Session, status: str, excluded: list[int]
+) -> dict[str, str]:
     """The domains whose status differs from ``status``, with the one they have.
 
     Read in the propagating transaction; on PostgreSQL a status set by
@@ -290,10 +312,14 @@ def _statuses_changing(session: Session, status: str) -> dict[str, str]:
     """
     rows = session.exec(
         select(Domain.name, Domain.status)
-        .where(Domain.status != status)
+        .where(Domain.status != status, Domain.id.not_in(excluded))
         .order_by(Domain.name)
     )
     return dict(rows.all())
+
+
+def _core_refusals(found: list[BrokenExpansion]) -> list[Refusal]:
+    return [Refusal(b.domain_id, b.domain, "core", b.message) for b in found]
 
 
 def _all_domains(session: Session) -> list[Domain]:

@@ -10,8 +10,8 @@ instead of propagating; the actor runs the same propagation in one write
 transaction, reading the template as it is then. A dry run is a preview and
 never becomes a job.
 
-The job's result is ``{"domainsChanged": n}`` or ``{"usersChanged": n,
-"refused": [{"domain", "plugin", "message"}]}``; it is saved with a
+The job's result is ``{"domainsChanged": n}`` or ``{"usersChanged": n}``,
+with ``"refused": [{"domain", "plugin", "message"}]``; it is saved with a
 checkpoint in the propagating transaction, so a redelivered message returns
 it instead of propagating again.
 """
@@ -163,7 +163,10 @@ def run_domain_propagation(runtime: Runtime, job: Job) -> dict:
 
     def propagate(session: Session) -> dict:
         result = propagate_domain_defaults(session, runtime, job.params["settings"])
-        return {"domainsChanged": result.changed}
+        return {
+            "domainsChanged": result.changed,
+            "refused": [_refusal(item) for item in result.refused],
+        }
 
     return _run_once(runtime, job, propagate)
 

@@ -11,7 +11,7 @@ which bounds the answer at any number of domains.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,16 +117,20 @@ def preview_domains(
     writes: list[SettingWrite],
     columns: dict[str, str] | None = None,
     window: PreviewWindow = PreviewWindow(),
+    excluded_ids: Sequence[int] = (),
 ) -> PreviewPage:
-    """A page of domains with each chosen setting before and after.
+    """A page of domains, but the excluded ones, with each chosen setting
+    before and after.
 
     ``columns`` are the chosen columns of the domain row (hostname, status)
     with their template values; they come first, named as the column.
     """
     columns = columns or {}
-    statement = select(
-        Domain.id, Domain.name, Domain.hostname, Domain.status, Domain.settings
-    ).order_by(by_name(session))
+    statement = (
+        select(Domain.id, Domain.name, Domain.hostname, Domain.status, Domain.settings)
+        .where(Domain.id.not_in(list(excluded_ids)))
+        .order_by(by_name(session))
+    )
     rows = session.exec(statement.execution_options(yield_per=1000))
     previews = (
         (domain_id, _domain_preview(runtime, writes, columns, name, row, stored))

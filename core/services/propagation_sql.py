@@ -10,6 +10,7 @@ the name of the row's domain. Every name and value is a bound parameter.
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,10 +155,15 @@ def dialect_of(name: str) -> _Sqlite | _Postgres:
 
 
 def domain_update(
-    dialect: str, writes: list[SettingWrite], columns: dict[str, str] | None = None
+    dialect: str,
+    writes: list[SettingWrite],
+    columns: dict[str, str] | None = None,
+    *,
+    excluded_ids: Sequence[int] = (),
 ):
     """``UPDATE domain`` setting ``writes`` and ``columns`` (``DOMAIN_COLUMNS``:
-    the hostname pattern, the status), in the rows where one of them differs."""
+    the hostname pattern, the status), in the rows where one of them differs,
+    but the excluded ones."""
     sql, params = dialect_of(dialect), Params()
     assignments, differs = [], []
     if writes:
@@ -170,7 +176,10 @@ def domain_update(
         pattern = _text(params, value, "name", raw=True)
         assignments.append(f"{column} = {pattern}")
         differs.append(f"{column} <> {pattern}")
-    statement = f"UPDATE domain SET {', '.join(assignments)} WHERE {_any(differs)}"
+    where = _any(differs)
+    if excluded_ids:
+        where += f" AND id NOT IN ({sql.id_list(params, list(excluded_ids))})"
+    statement = f"UPDATE domain SET {', '.join(assignments)} WHERE {where}"
     return statement, params.values
 
 

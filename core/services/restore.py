@@ -192,7 +192,7 @@ def _add_attached_user(
         local_part,
         None,
         user_limit=limit,
-        settings=user_template(session, runtime, domain.name),
+        settings=user_template(session, runtime, domain.name, field="email"),
         password_hash=unusable_password_hash(),
         mailbox_cap=mailbox_cap(runtime),
     )

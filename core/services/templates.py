@@ -23,20 +23,19 @@ from core.principal import Principal
 from core.runtime import Runtime
 from core.services.settings_access import clean_settings_patch
 from core.settings.section import Scope, SectionModel
-from core.validation import clean_hostname
+from core.validation import DOMAIN_VARIABLE, clean_hostname
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_HOSTNAME = "mail.%domain%"
 DEFAULT_STATUS = "enabled"
-DOMAIN_VARIABLE = "%domain%"
 KEYS: dict[Scope, str] = {"domain": "template.domain", "user": "template.user"}
 
-# Templates are validated with this name standing in for the variable: a
-# validator that accepts it (a host name, a URL) accepts any real domain name.
-# Limitation: a length limit is checked against this 23-character name only —
-# checking each value again once expanded for a domain would catch a longer one.
-_PROBE = "domain-variable.invalid"
+# Templates are validated with this name standing in for the variable: what
+# a validator (a host name, a URL, a length) accepts with it, it accepts with
+# any real domain name no longer than it. Longer names are checked once
+# expanded, by ``core.services.template_expansion``.
+PROBE = "domain-variable.invalid"
 
 
 @dataclass(frozen=True)
@@ -60,14 +59,27 @@ def domain_template(session: Session, runtime: Runtime) -> dict:
 
 
 def user_template(
-    session: Session, runtime: Runtime, domain_name: str | None = None
+    session: Session,
+    runtime: Runtime,
+    domain_name: str | None = None,
+    *,
+    field: str | None = None,
 ) -> dict:
     """The settings a new user starts from: every user section.
 
-    With ``domain_name`` (the new user's domain), ``%domain%`` is expanded.
+    With ``domain_name`` (the new user's domain), ``%domain%`` is expanded,
+    and a value the name makes invalid raises ``TEMPLATE_VALUE_INVALID``
+    about ``field`` (None: the setting's path).
     """
+    # Imported here: template_expansion imports this module.
+    from core.services.template_expansion import validate_expanded
+
     settings = read_template_settings(session, runtime, "user")
-    return settings if domain_name is None else expand_variables(settings, domain_name)
+    if domain_name is None:
+        return settings
+    expanded = expand_variables(settings, domain_name)
+    validate_expanded(runtime, "user", settings, expanded, domain_name, field=field)
+    return expanded
 
 
 def read_domain_template(session: Session, runtime: Runtime) -> DomainTemplate:
@@ -131,7 +143,7 @@ def template_sections(
     runtime: Runtime, scope: Scope, settings: dict
 ) -> dict[str, SectionModel]:
     """A template's sections as models, variables kept, for display."""
-    probe = substitute(settings, DOMAIN_VARIABLE, _PROBE)
+    probe = substitute(settings, DOMAIN_VARIABLE, PROBE)
     return {
         name: _restore_variable(model)
         for name, model in runtime.registry.read_all(scope, probe).items()
@@ -178,9 +190,9 @@ def _store(session: Session, scope: Scope, document: dict) -> None:
 
 def _complete(runtime: Runtime, scope: Scope, stored: dict | None) -> dict:
     """Every registered section, validated, with the variable in place."""
-    probe = substitute(stored or {}, DOMAIN_VARIABLE, _PROBE)
+    probe = substitute(stored or {}, DOMAIN_VARIABLE, PROBE)
     return {
-        name: substitute(model.model_dump(mode="json"), _PROBE, DOMAIN_VARIABLE)
+        name: substitute(model.model_dump(mode="json"), PROBE, DOMAIN_VARIABLE)
         for name, model in runtime.registry.read_all(scope, probe).items()
     }
 
@@ -188,25 +200,25 @@ def _complete(runtime: Runtime, scope: Scope, stored: dict | None) -> dict:
 def _patched(session, runtime, principal, scope, stored, patch) -> dict:
     # Sections of plugins now disabled stay stored, for when they return.
     document = {**(stored or {}), **_complete(runtime, scope, stored)}
-    probe_patch = substitute(patch, DOMAIN_VARIABLE, _PROBE)
+    probe_patch = substitute(patch, DOMAIN_VARIABLE, PROBE)
     try:
         clean_settings_patch(session, runtime, principal, scope, probe_patch)
         patched = runtime.registry.apply_patch(
             scope,
-            substitute(document, DOMAIN_VARIABLE, _PROBE),
+            substitute(document, DOMAIN_VARIABLE, PROBE),
             probe_patch,
             prefix="settings",
         )
     except InvalidInput as exc:
         raise _with_variable(exc) from None
-    return substitute(patched, _PROBE, DOMAIN_VARIABLE)
+    return substitute(patched, PROBE, DOMAIN_VARIABLE)
 
 
 def _with_variable(exc: InvalidInput) -> InvalidInput:
     """The error as the caller wrote the value, variable and all."""
     if isinstance(exc, InvalidInputs):
         return InvalidInputs([_with_variable(error) for error in exc.errors])
-    message = exc.message.replace(_PROBE, DOMAIN_VARIABLE)
+    message = exc.message.replace(PROBE, DOMAIN_VARIABLE)
     return type(exc)(message, field=exc.field, code=exc.code)
 
 
@@ -217,7 +229,7 @@ def _restore_variable(model: SectionModel) -> SectionModel:
         if isinstance(value, SectionModel):
             changes[name] = _restore_variable(value)
         elif isinstance(value, str | list):
-            restored = substitute(value, _PROBE, DOMAIN_VARIABLE)
+            restored = substitute(value, PROBE, DOMAIN_VARIABLE)
             if restored != value:
                 changes[name] = restored
     # Copies skip validation: the variable itself is no valid host name.

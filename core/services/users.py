@@ -31,7 +31,8 @@ from core.services.scope import (
     user_not_found,
 )
 from core.services.settings_access import clean_settings_patch
-from core.services.templates import user_template
+from core.services.template_expansion import validate_expanded
+from core.services.templates import expand_variables, read_template_settings
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,8 @@ def create_user(
 
     domain = require_managed_domain(session, principal, domain_name, field="email")
     fields = _clean_create_fields(runtime, domain, data, f"{local_part}@{domain.name}")
-    template = settings = user_template(session, runtime, domain.name)
+    stored = read_template_settings(session, runtime, "user")
+    template = settings = expand_variables(stored, domain.name)
     patch: dict = {}
     if data.settings:
         patch = clean_settings_patch(session, runtime, principal, "user", data.settings)
@@ -201,6 +203,8 @@ def create_user(
         settings = runtime.registry.apply_patch(
             "user", settings, patch, prefix="settings"
         )
+    # After the patch: a value given here replaces a broken template value.
+    validate_expanded(runtime, "user", stored, settings, domain.name)
 
     limit = runtime.registry.read("domain", domain.settings, "limits").users
     user = add_user(

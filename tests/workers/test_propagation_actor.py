@@ -47,7 +47,10 @@ def test_domain_propagation_job_runs_on_every_broker(jobs, runtime):
     )
 
     job = wait_for_job(runtime, job_id)
-    assert (job.state, job.result) == ("succeeded", {"domainsChanged": 2})
+    assert (job.state, job.result) == (
+        "succeeded",
+        {"domainsChanged": 2, "refused": []},
+    )
     assert _disk_space(runtime) == {"a.test": 700, "b.test": 700}
 
 

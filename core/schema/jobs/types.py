@@ -45,7 +45,7 @@ class Job:
     result: JSON | None = strawberry.field(
         description="What it did, by kind: rows and downloadUrl for exports; "
         "delivered, skipped and skippedRecipients for mass email; notified "
-        "for notifications; domainsChanged, or usersChanged and refused, for "
+        "for notifications; domainsChanged or usersChanged, and refused, for "
         "propagations; created, existing, skipped and skippedEntries for "
         "directory imports. Partial while it runs."
     )

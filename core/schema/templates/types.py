@@ -111,11 +111,16 @@ class UserPropagationPreview:
     )
 
 
-@strawberry.type(description="A domain a plugin kept out of propagation, and why.")
+@strawberry.type(description="A domain kept out of propagation, and why.")
 class PropagationRefusal:
     domain: str = strawberry.field(description="The domain left unchanged.")
-    plugin: str = strawberry.field(description="The plugin that refused.")
-    message: str = strawberry.field(description="Why (a limit it would exceed).")
+    plugin: str = strawberry.field(
+        description="Who refused: a plugin (a limit it keeps), or core (a "
+        "value made invalid by the domain's name)."
+    )
+    message: str = strawberry.field(
+        description="Why (a limit it would exceed, a value it would break)."
+    )
 
 
 def to_domain_preview(preview: DomainPreview) -> DomainPropagationPreview:

@@ -14,7 +14,12 @@ from core.schema.templates.preview_page import (
     clean_window,
     to_preview_page,
 )
-from core.schema.templates.types import DomainPropagationPreview, to_domain_preview
+from core.schema.templates.types import (
+    DomainPropagationPreview,
+    PropagationRefusal,
+    to_domain_preview,
+    to_refusal,
+)
 from core.services.propagation_jobs import request_domain_propagation
 
 
@@ -50,10 +55,16 @@ class DomainDefaultsPropagatePayload:
         description="Domains whose settings, hostname or status changed (0 in a "
         "dry run or a job).",
     )
+    refused: list[PropagationRefusal] = strawberry.field(
+        default_factory=list,
+        description="Domains left unchanged because a value, %domain% "
+        "expanded, would not be valid for their name; a job lists them in its "
+        "result instead.",
+    )
     preview: list[DomainPropagationPreview] = strawberry.field(
         default_factory=list,
-        description="In a dry run, a page of domains (see previewPage) with "
-        "each setting before and after.",
+        description="In a dry run, a page of the domains not refused (see "
+        "previewPage) with each setting before and after.",
     )
     preview_page: PropagationPreviewPage | None = strawberry.field(
         default=None,
@@ -63,7 +74,7 @@ class DomainDefaultsPropagatePayload:
     job: Job | None = strawberry.field(
         default=None,
         description="The propagating job, when it runs as one (null otherwise); "
-        "its result holds domainsChanged.",
+        "its result holds domainsChanged and refused (domain, plugin, message).",
     )
     errors: list[UserError] = strawberry.field(description="Why nothing changed.")
 
@@ -102,6 +113,7 @@ class DomainDefaultsPropagateMutation:
                 return {"job": to_job(outcome)}
             return {
                 "domains_changed": outcome.changed,
+                "refused": [to_refusal(item) for item in outcome.refused],
                 "preview": [to_domain_preview(item) for item in outcome.preview],
                 "preview_page": to_preview_page(outcome.page),
             }

@@ -58,8 +58,9 @@ class UserDefaultsPropagatePayload:
     )
     refused: list[PropagationRefusal] = strawberry.field(
         default_factory=list,
-        description="Domains left unchanged because a plugin refused (a limit); "
-        "a job lists them in its result instead.",
+        description="Domains left unchanged because a plugin refused (a limit) "
+        "or, for core, a value with %domain% expanded would not be valid for "
+        "their name; a job lists them in its result instead.",
     )
     preview: list[UserPropagationPreview] = strawberry.field(
         default_factory=list,

@@ -31,6 +31,25 @@ mutation Propagate($input: DomainDefaultsPropagateInput!) {
 }
 """
 
+PROPAGATE_REFUSED = """
+mutation Propagate($input: DomainDefaultsPropagateInput!) {
+  propagateDomainDefaults(input: $input) {
+    domainsChanged
+    refused { domain plugin message }
+    errors { field code }
+  }
+}
+"""
+
+CREATE = """
+mutation Create($input: DomainCreateInput!) {
+  createDomain(input: $input) { domain { hostname } errors { field code } }
+}
+"""
+
+# mail.<name> and sync.<name> are 257 characters: too long for a host name.
+LONG_NAME = ".".join(["a" * 62] * 3 + ["b" * 58]) + ".test"
+
 DOMAIN = """
 query Domain($name: String!) {
   domain(name: $name) { hostname settings { misc { logoutUrl } fakeSync { server } } }
@@ -111,6 +130,27 @@ def test_propagation_dry_run_then_real_run(admin, runtime):
     assert (real["errors"], real["domainsChanged"], real["preview"]) == ([], 2, [])
     domain = admin.execute(DOMAIN, {"name": "b.test"})["domain"]
     assert domain["settings"]["fakeSync"]["server"] == "sync.b.test"
+
+
+def test_long_name_is_refused_where_expansion_breaks(admin, runtime):
+    make_domain(runtime, "a.test", users=[], accounts=1)
+    new = {"name": LONG_NAME, "adminUsername": "boss", "adminPassword": "pw-123456"}
+    refused = admin.mutate(CREATE, new)
+    created = admin.mutate(CREATE, {**new, "hostname": "mx.example.net"})
+    admin.mutate(UPDATE, {"settings": {"fakeSync": {"server": "sync.%domain%"}}})
+
+    result = admin.mutate(PROPAGATE_REFUSED, {"settings": ["fakeSync.server"]})
+
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("name", "TEMPLATE_VALUE_INVALID")
+    ]
+    assert created["errors"] == []
+    assert (result["errors"], result["domainsChanged"]) == ([], 1)
+    assert [(r["domain"], r["plugin"]) for r in result["refused"]] == [
+        (LONG_NAME, "core")
+    ]
+    domain = admin.execute(DOMAIN, {"name": LONG_NAME})["domain"]
+    assert domain["settings"]["fakeSync"]["server"] == "sync.example.net"
 
 
 def test_unknown_setting_path_is_an_error(admin):

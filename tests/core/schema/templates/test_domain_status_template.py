@@ -311,7 +311,10 @@ class TestStatusPropagation:
         wait_for_job(runtime, int(payload["job"]["id"]))
 
         job = admin.execute(JOB, {"id": payload["job"]["id"]})["job"]
-        assert (job["state"], job["result"]) == ("SUCCEEDED", {"domainsChanged": 2})
+        assert (job["state"], job["result"]) == (
+            "SUCCEEDED",
+            {"domainsChanged": 2, "refused": []},
+        )
         assert domains(admin)["c.test"][0] == "DISABLED"
 
     def test_audit_entry_names_the_status_set(self, admin, three):

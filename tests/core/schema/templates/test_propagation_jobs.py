@@ -100,7 +100,7 @@ def test_run_as_job_changes_domains_in_job(admin, runtime):
     assert payload["job"]["kind"] == "propagate_domain_defaults"
     assert payload["job"]["progress"] == {"total": 2}
     assert job["state"] == "SUCCEEDED"
-    assert job["result"] == {"domainsChanged": 2}
+    assert job["result"] == {"domainsChanged": 2, "refused": []}
     assert job["progress"] == {"done": 2, "total": 2}
     assert _servers(runtime) == {"a.test": "sync.a.test", "b.test": "sync.b.test"}
 
@@ -255,7 +255,10 @@ def test_queued_job_changes_nothing_until_run(runtime):
     job = run_job_now(runtime, job_id)
 
     assert before == {"a.test": "sync.example.net"}
-    assert (job.state, job.result) == ("succeeded", {"domainsChanged": 1})
+    assert (job.state, job.result) == (
+        "succeeded",
+        {"domainsChanged": 1, "refused": []},
+    )
     assert _servers(runtime) == {"a.test": "sync.a.test"}
 
 
@@ -280,7 +283,10 @@ def test_redelivered_job_keeps_its_result(runtime):
     set_job(runtime, job_id, state="running", finished_at=None)
     job = run_job_now(runtime, job_id)
 
-    assert (job.state, job.result) == ("succeeded", {"domainsChanged": 1})
+    assert (job.state, job.result) == (
+        "succeeded",
+        {"domainsChanged": 1, "refused": []},
+    )
 
 
 def test_cancelled_job_rolls_propagation_back(runtime):
