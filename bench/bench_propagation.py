@@ -6,7 +6,7 @@ Run on demand, never as a test::
 
 On each backend (default both; PostgreSQL at 127.0.0.1:5432 in a scratch
 database) it seeds 10,000 domains and 100,000 users across 1,000 of them,
-then times four propagations through the service layer, each against a
+then times five propagations through the service layer, each against a
 baseline in the same run: one UPDATE written by hand that makes the same
 change and nothing else. The two alternate and each run changes the value
 the other left, so every row is rewritten every time; each contender runs
@@ -44,6 +44,8 @@ RUNS = 7
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ADMIN = Principal(role=Role.SYSTEM_ADMIN, name="bench", system_admin_id=1)
 
+# The same on both backends: the variable expanded per row.
+HOSTNAME = "UPDATE domain SET hostname = replace(:pattern, '%domain%', name)"
 BASELINES = {
     "sqlite": {
         "field": "UPDATE domain SET settings = "
@@ -144,7 +146,11 @@ def measure(runtime, dialect: str) -> list[tuple[str, float, float]]:
     def set_template(k: int) -> None:
         with session_scope(engine) as session:
             update_domain_template(
-                session, runtime, ADMIN, hostname=None, settings=domain_template(k)
+                session,
+                runtime,
+                ADMIN,
+                hostname=f"mx{k}.%domain%",
+                settings=domain_template(k),
             )
             update_user_template(
                 session, runtime, ADMIN, {"serviceAccess": {"pop": True}}
@@ -170,6 +176,11 @@ def measure(runtime, dialect: str) -> list[tuple[str, float, float]]:
             f"autodiscover.imap.port to {DOMAINS} domains",
             lambda k: baseline(sql["nested"], value=2000 + k),
             lambda k: propagate(["autodiscover.imap.port"]),
+        ),
+        (
+            f"hostname mx.%domain% to {DOMAINS} domains",
+            lambda k: baseline(HOSTNAME, pattern=f"base{k}.%domain%"),
+            lambda k: propagate(["hostname"]),
         ),
         (
             f"serviceAccess.pop to {USER_DOMAINS * USERS_PER_DOMAIN} users",
