@@ -140,6 +140,19 @@ def after_user_delete(runtime: Any, user_id: int, email: str) -> None:
 
 
 @hookspec
+def register_propagation_sections() -> list:
+    """At a user propagation: return the user sections the plugin's propagation
+    hooks judge.
+
+    ``validate_user_propagation`` and ``after_user_propagation`` of a plugin
+    that returns names here are called only for propagations that change
+    one of those sections, so that propagating anything else costs the
+    plugin nothing (and core no per-domain round). A plugin that doesn't
+    implement this is asked about every user propagation.
+    """
+
+
+@hookspec
 def validate_user_propagation(
     session: Any, runtime: Any, domain: Any, changes: dict
 ) -> str | None:

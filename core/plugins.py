@@ -10,6 +10,7 @@ Core calls hooks through the typed methods of ``PluginHost``.
 
 import importlib
 import logging
+from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import Any
@@ -200,6 +201,28 @@ class PluginHost:
                 rules[operation] = frozenset(roles)
         return rules
 
+    def propagation_judges(self, sections: Iterable[str]) -> list[str]:
+        """Plugins to ask about a user propagation that changes ``sections``.
+
+        A plugin with ``validate_user_propagation`` or ``after_user_propagation``
+        is one unless its ``register_propagation_sections`` names none of them.
+        """
+        hook = self.manager.hook
+        impls = [
+            *hook.validate_user_propagation.get_hookimpls(),
+            *hook.after_user_propagation.get_hookimpls(),
+        ]
+        declared: dict[str, set[str]] = {}
+        for plugin, section in self.contributions("register_propagation_sections"):
+            declared.setdefault(plugin, set()).add(section)
+        changed = set(sections)
+        judges = dict.fromkeys(impl.plugin_name for impl in impls)
+        return [
+            plugin
+            for plugin in judges
+            if plugin not in declared or declared[plugin] & changed
+        ]
+
     def register_actors(self, broker: Any) -> None:
         self._call_each("register_actors", broker=broker)
 
@@ -310,6 +333,36 @@ class PluginHost:
         return self.manager.hook.login_restriction(
             session=session, runtime=runtime, user=user
         )
+
+    def validate_user_propagation(
+        self, judges: list[str], *, session, runtime, domain, changes
+    ) -> tuple[str, str] | None:
+        """The first of ``judges`` to refuse ``domain``, with its reason; or None."""
+        kwargs = {
+            "session": session,
+            "runtime": runtime,
+            "domain": domain,
+            "changes": changes,
+        }
+        for impl in self.manager.hook.validate_user_propagation.get_hookimpls():
+            if impl.plugin_name not in judges:
+                continue
+            message = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            if message:
+                return impl.plugin_name, message
+        return None
+
+    def after_user_propagation(
+        self, judges: list[str], *, session, runtime, domain_ids, changes
+    ) -> None:
+        """Let each of ``judges`` bring what it keeps in line with the users."""
+        others = [
+            self.manager.get_plugin(impl.plugin_name)
+            for impl in self.manager.hook.after_user_propagation.get_hookimpls()
+            if impl.plugin_name not in judges
+        ]
+        caller = self.manager.subset_hook_caller("after_user_propagation", others)
+        caller(session=session, runtime=runtime, domain_ids=domain_ids, changes=changes)
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Call a life-cycle hook by name; prefer the typed methods above."""

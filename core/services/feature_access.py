@@ -44,14 +44,19 @@ logger = logging.getLogger(__name__)
 GRANTED_BY_DEFAULTS = "user defaults"
 
 
-def access_hooks(feature: CountedFeature) -> tuple[Callable, Callable, Callable]:
+def access_hooks(feature: CountedFeature) -> tuple[Callable, ...]:
     """The plugin hooks that keep ``feature``'s access in step with settings.
 
     A plugin marks them and binds them to its hook names::
 
-        after_user_settings, validate_user_propagation, after_user_propagation = (
-            hookimpl(hook) for hook in access_hooks(FEATURE)
-        )
+        (
+            after_user_settings,
+            register_propagation_sections,
+            validate_user_propagation,
+            after_user_propagation,
+        ) = (hookimpl(hook) for hook in access_hooks(FEATURE))
+
+    Its propagation hooks then run only for propagations of its section.
     """
 
     def after_user_settings(
@@ -74,6 +79,9 @@ def access_hooks(feature: CountedFeature) -> tuple[Callable, Callable, Callable]
             requested=requested,
         )
 
+    def register_propagation_sections() -> list[str]:
+        return [feature.section]
+
     def validate_user_propagation(
         session: Session, runtime: Runtime, domain: Domain, changes: dict
     ) -> str | None:
@@ -84,7 +92,12 @@ def access_hooks(feature: CountedFeature) -> tuple[Callable, Callable, Callable]
     ) -> None:
         apply_propagation(session, runtime, feature, domain_ids, changes)
 
-    return after_user_settings, validate_user_propagation, after_user_propagation
+    return (
+        after_user_settings,
+        register_propagation_sections,
+        validate_user_propagation,
+        after_user_propagation,
+    )
 
 
 def sync_user_access(

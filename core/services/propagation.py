@@ -147,7 +147,8 @@ def propagate_user_defaults(
     template = read_template_settings(session, runtime, "user")
     writes = plan_writes(runtime, "user", template, _clean_paths(paths))
     scope = chosen_domains(session, domains)
-    hooked = _has_propagation_hooks(runtime)
+    judges = runtime.plugins.propagation_judges(w.section for w in writes)
+    hooked = bool(judges)
     if scope is None and (hooked or dry_run):
         # Plugins judge the domains listed now; the UPDATE must not reach
         # users of a domain created meanwhile, which no plugin has judged.
@@ -157,25 +158,29 @@ def propagate_user_defaults(
     if hooked:
         broken_ids = {refusal.domain_id for refusal in refused}
         judged = [domain for domain in scope if domain.id not in broken_ids]
-        refused += _refusals(session, runtime, judged, writes)
-    excluded = [r.domain_id for r in refused]
+        refused += _refusals(session, runtime, judges, judged, writes)
+    excluded = {r.domain_id for r in refused}
     if dry_run:
         kept = [d for d in scope if d.id not in excluded]
         page = preview_users(session, runtime, writes, kept, window)
         return UserPropagation(0, refused, page)
 
+    # Taken before the UPDATE, which expires every loaded row: reading an
+    # id afterwards would reload its domain, one query each.
+    scope_ids = None if scope is None else [d.id for d in scope]
     statement, params = propagation_sql.user_update(
         _dialect(session),
         writes,
-        domain_ids=None if scope is None else [d.id for d in scope],
-        excluded_ids=excluded,
+        domain_ids=scope_ids,
+        excluded_ids=sorted(excluded),
     )
     changed = _execute(session, statement, params)
     if hooked:
         # Also when nothing changed: the hooks are idempotent, so running
         # the propagation again repairs what plugins keep per domain.
-        kept_ids = [d.id for d in scope if d.id not in excluded]
-        runtime.plugins.manager.hook.after_user_propagation(
+        kept_ids = [i for i in scope_ids if i not in excluded]
+        runtime.plugins.after_user_propagation(
+            judges,
             session=session,
             runtime=runtime,
             domain_ids=kept_ids,
@@ -326,32 +331,19 @@ def _all_domains(session: Session) -> list[Domain]:
     return list(session.exec(select(Domain).order_by(Domain.name)).all())
 
 
-def _has_propagation_hooks(runtime: Runtime) -> bool:
-    hook = runtime.plugins.manager.hook
-    return bool(
-        hook.validate_user_propagation.get_hookimpls()
-        or hook.after_user_propagation.get_hookimpls()
-    )
-
-
-def _refusals(session, runtime, scope: list[Domain], writes) -> list[Refusal]:
-    """Ask every ``validate_user_propagation`` hook about each domain."""
-    impls = runtime.plugins.manager.hook.validate_user_propagation.get_hookimpls()
+def _refusals(session, runtime, judges, scope: list[Domain], writes) -> list[Refusal]:
+    """Ask the judging plugins about each domain (``validate_user_propagation``)."""
     refused = []
-    for domain in scope if impls else []:
-        kwargs = {
-            "session": session,
-            "runtime": runtime,
-            "domain": domain,
-            "changes": changes_of(writes, domain.name),
-        }
-        for impl in impls:
-            message = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            if message:
-                refused.append(
-                    Refusal(domain.id, domain.name, impl.plugin_name, message)
-                )
-                break
+    for domain in scope:
+        verdict = runtime.plugins.validate_user_propagation(
+            judges,
+            session=session,
+            runtime=runtime,
+            domain=domain,
+            changes=changes_of(writes, domain.name),
+        )
+        if verdict is not None:
+            refused.append(Refusal(domain.id, domain.name, *verdict))
     return refused
 
 

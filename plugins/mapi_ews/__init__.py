@@ -54,6 +54,9 @@ def register_operation_rules() -> dict:
     return OPERATION_RULES
 
 
-after_user_settings, validate_user_propagation, after_user_propagation = (
-    hookimpl(hook) for hook in access_hooks(FEATURE)
-)
+(
+    after_user_settings,
+    register_propagation_sections,
+    validate_user_propagation,
+    after_user_propagation,
+) = (hookimpl(hook) for hook in access_hooks(FEATURE))

@@ -145,6 +145,12 @@ def after_user_delete(runtime, user_id, email) -> None:
 
 
 @hookimpl
+def register_propagation_sections() -> list:
+    CALLS.append("register_propagation_sections")
+    return ["sample"]
+
+
+@hookimpl
 def validate_user_propagation(session, runtime, domain, changes):
     CALLS.append("validate_user_propagation")
     return None

@@ -1,0 +1,47 @@
+"""A plugin whose propagation hooks judge its own user section alone."""
+
+from pydantic import Field
+
+from core.hookspecs import hookimpl
+from core.plugins import PluginInfo
+from core.settings.section import SectionModel, SectionSpec
+
+PLUGIN_INFO = PluginInfo(
+    name="tally", version="1.0", description="Counted access, for tests."
+)
+
+# What the propagation hooks were called with, in order.
+CALLS: list[str] = []
+
+
+class TallyUserSettings(SectionModel):
+    enabled: bool = Field(default=False, description="Counted.")
+
+
+USER_SECTION = SectionSpec(
+    name="tally",
+    model=TallyUserSettings,
+    scope="user",
+    description="Counted access of the user.",
+    plugin="tally",
+)
+
+
+@hookimpl
+def register_user_sections() -> list:
+    return [USER_SECTION]
+
+
+@hookimpl
+def register_propagation_sections() -> list:
+    return ["tally"]
+
+
+@hookimpl
+def validate_user_propagation(domain) -> None:
+    CALLS.append(f"validate {domain.name}")
+
+
+@hookimpl
+def after_user_propagation(domain_ids) -> None:
+    CALLS.append(f"after {len(domain_ids)}")

@@ -1,0 +1,80 @@
+"""Plugins are asked only about propagations of the sections they judge."""
+
+import pytest
+from sqlalchemy import event
+
+from core.db import session_scope
+from core.principal import Principal, Role
+from core.runtime import build_runtime
+from core.services.domains import DomainCreate, create_domain
+from core.services.propagation import propagate_user_defaults
+from core.services.templates import update_user_template
+from tests.core.schema.templates import fake_plugin
+from tests.core.services import sectioned_plugin
+
+ADMIN = Principal(role=Role.SYSTEM_ADMIN, name="admin", system_admin_id=1)
+NAMES = ("a.test", "b.test")
+
+
+@pytest.fixture
+def judged(runtime, config):
+    """The tally plugin, which names its section, and two domains."""
+    sectioned_plugin.CALLS.clear()
+    loaded = build_runtime(config, plugin_modules=[sectioned_plugin])
+    with session_scope(loaded.engine) as session:
+        for name in NAMES:
+            create_domain(session, loaded, DomainCreate(name, "boss", "pw-123456"))
+    yield loaded
+    loaded.engine.dispose()
+
+
+def propagate(runtime, paths, **kwargs):
+    with session_scope(runtime.engine) as session:
+        return propagate_user_defaults(session, runtime, paths, **kwargs)
+
+
+def test_plugin_not_asked_about_other_sections(judged):
+    statements = []
+    event.listen(
+        judged.engine, "before_cursor_execute", lambda *a: statements.append(a[2])
+    )
+    with session_scope(judged.engine) as session:
+        update_user_template(session, judged, ADMIN, {"serviceAccess": {"pop": False}})
+    statements.clear()
+
+    result = propagate(judged, ["serviceAccess.pop"])
+
+    assert result.changed == len(NAMES)
+    assert sectioned_plugin.CALLS == []
+    # The template read and the UPDATE: no round of the domains.
+    assert [s.split()[0] for s in statements if "BEGIN" not in s] == [
+        "SELECT",
+        "UPDATE",
+    ]
+    assert not any("FROM domain" in s for s in statements)
+
+
+def test_plugin_asked_about_its_own_section(judged):
+    with session_scope(judged.engine) as session:
+        update_user_template(session, judged, ADMIN, {"tally": {"enabled": True}})
+
+    result = propagate(judged, ["serviceAccess.pop", "tally.enabled"])
+
+    assert result.changed == len(NAMES)
+    assert sectioned_plugin.CALLS == ["validate a.test", "validate b.test", "after 2"]
+
+
+def test_whole_template_propagation_asks_plugin(judged):
+    propagate(judged, ["tally"], domains=["b.test"])
+
+    assert sectioned_plugin.CALLS == ["validate b.test", "after 1"]
+
+
+def test_plugin_naming_no_sections_judges_every_one(config):
+    loaded = build_runtime(config, plugin_modules=[fake_plugin, sectioned_plugin])
+
+    others = loaded.plugins.propagation_judges(["serviceAccess"])
+    its_own = loaded.plugins.propagation_judges(["serviceAccess", "tally"])
+    loaded.engine.dispose()
+
+    assert (others, its_own) == (["fake_sync"], ["fake_sync", "tally"])
