@@ -6,7 +6,7 @@ Run on demand, never as a test::
 
 On each backend (default both; PostgreSQL at 127.0.0.1:5432 in a scratch
 database) it seeds 10,000 domains and 100,000 users across 1,000 of them,
-then times five propagations through the service layer, each against a
+then times six propagations through the service layer, each against a
 baseline in the same run: one UPDATE written by hand that makes the same
 change and nothing else. EAS and MAPI/EWS are licensed, as on an Enterprise
 server: their propagation hooks must cost nothing for the sections they
@@ -66,6 +66,8 @@ BASELINES = {
         "json_set(settings, '$.throttling', json(:section))",
         "nested": "UPDATE domain SET settings = "
         "json_set(settings, '$.autodiscover.imap.port', :value)",
+        "url": "UPDATE domain SET settings = json_set(settings, "
+        "'$.misc.logout_url', replace(:url, '%domain%', name))",
         "user": 'UPDATE "user" SET settings = '
         "json_set(settings, '$.serviceAccess.pop', json(:flag))",
     },
@@ -76,6 +78,9 @@ BASELINES = {
         "settings || jsonb_build_object('throttling', CAST(:section AS jsonb))",
         "nested": "UPDATE domain SET settings = jsonb_set(settings, "
         "'{autodiscover,imap,port}', to_jsonb(CAST(:value AS integer)))",
+        "url": "UPDATE domain SET settings = jsonb_set(settings, "
+        "'{misc,logout_url}', to_jsonb(replace(CAST(:url AS text), "
+        "'%domain%', name)))",
         "user": 'UPDATE "user" SET settings = jsonb_set(settings, '
         "'{serviceAccess,pop}', CAST(:flag AS jsonb))",
     },
@@ -87,7 +92,7 @@ def seed(runtime) -> None:
     user_defaults = runtime.registry.defaults("user")
     with session_scope(runtime.engine) as session:
         domains = [
-            _row(Domain(name=f"d{n:05}.test", folder=f"/bench/{n}", settings={}))
+            _row(Domain(name=domain_name(n), folder=f"/bench/{n}", settings={}))
             | {"settings": domain_defaults}
             for n in range(DOMAINS)
         ]
@@ -101,6 +106,14 @@ def seed(runtime) -> None:
             for n in range(USERS_PER_DOMAIN)
         ]
         session.execute(insert(User), users)
+
+
+def domain_name(n: int) -> str:
+    # One in five is longer than the stand-in that templates are checked
+    # with, so propagating a value holding %domain% checks it once expanded.
+    if n % 5 == 0:
+        return f"department-{n:05}.example.test"
+    return f"d{n:05}.test"
 
 
 def _row(model) -> dict:
@@ -153,6 +166,7 @@ def measure(runtime, dialect: str) -> list[tuple[str, float, float]]:
             "limits": {"disk_space_mb": 1000 + k},
             "throttling": {"outgoing_messages_per_hour": 6000 + k},
             "autodiscover": {"imap": {"port": 1000 + k}},
+            "misc": {"logout_url": f"https://%domain%/bye{k}"},
         }
 
     def set_template(k: int) -> None:
@@ -188,6 +202,11 @@ def measure(runtime, dialect: str) -> list[tuple[str, float, float]]:
             f"autodiscover.imap.port to {DOMAINS} domains",
             lambda k: baseline(sql["nested"], value=2000 + k),
             lambda k: propagate(["autodiscover.imap.port"]),
+        ),
+        (
+            f"misc.logoutUrl with %domain% to {DOMAINS} domains",
+            lambda k: baseline(sql["url"], url=f"https://%domain%/base{k}"),
+            lambda k: propagate(["misc.logoutUrl"]),
         ),
         (
             f"hostname mx.%domain% to {DOMAINS} domains",
@@ -265,12 +284,12 @@ def _licensed_config(workdir: Path, url: str) -> Config:
 
 def main(argv: list[str]) -> None:
     backends = argv or ["sqlite", "postgresql"]
-    print(f"{'backend':<11} | {'propagation':<40} | baseline s | ours s | ratio")
+    print(f"{'backend':<11} | {'propagation':<46} | baseline s | ours s | ratio")
     for backend in backends:
         with tempfile.TemporaryDirectory() as tmp:
             for name, base, ours in run_backend(backend, Path(tmp)):
                 print(
-                    f"{backend:<11} | {name:<40} | {base:>10.3f} | {ours:>6.3f} "
+                    f"{backend:<11} | {name:<46} | {base:>10.3f} | {ours:>6.3f} "
                     f"| {ours / base:>5.2f}"
                 )
     print("target: ratio <= 2.0")

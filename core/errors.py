@@ -71,5 +71,8 @@ class InvalidInputs(InvalidInput):
     """Raised when several fields fail at once; ``errors`` holds each failure."""
 
     def __init__(self, errors: list[MailplaneError]) -> None:
-        super().__init__("; ".join(error.message for error in errors))
+        # One code shared by every error is the whole failure's (a job's).
+        codes = {error.code for error in errors}
+        shared = {"code": codes.pop()} if len(codes) == 1 else {}
+        super().__init__("; ".join(error.message for error in errors), **shared)
         self.errors = errors

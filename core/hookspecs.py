@@ -141,14 +141,15 @@ def after_user_delete(runtime: Any, user_id: int, email: str) -> None:
 
 @hookspec
 def register_propagation_sections() -> list:
-    """At a user propagation: return the user sections the plugin's propagation
-    hooks judge.
+    """At start-up: return the user sections the plugin's propagation hooks judge.
 
     ``validate_user_propagation`` and ``after_user_propagation`` of a plugin
-    that returns names here are called only for propagations that change
-    one of those sections, so that propagating anything else costs the
-    plugin nothing (and core no per-domain round). A plugin that doesn't
-    implement this is asked about every user propagation.
+    that implements this are called only for propagations that change one
+    of the sections it names (none, for an empty list), so that propagating
+    anything else costs the plugin nothing and core no round of the
+    domains. A plugin that doesn't implement it is asked about every user
+    propagation. A name that is no registered user section stops start-up
+    with ``PluginError``.
     """
 
 
@@ -158,14 +159,16 @@ def validate_user_propagation(
 ) -> str | None:
     """Before user defaults reach a domain's users: return why to refuse, or None.
 
-    Called once per chosen domain, in the propagating transaction, for dry
-    runs too. ``domain`` is the ``Domain`` row (``user_count`` counts its
-    users); ``changes`` maps each section to the fields every user of the
-    domain would get (``{"eas": {"enabled": True}}``; a whole section lists
-    every field; a value inside a nested model sits in nested dicts,
-    ``{"autodiscover": {"imap": {"port": 993}}}``), ``%domain%`` already
-    expanded. Return a message to leave
-    the domain unchanged and report it (say, EAS access beyond the domain's
+    Called once per chosen domain that core didn't refuse (a value made
+    invalid by the domain's name), in the propagating transaction, for dry
+    runs too; only for propagations of the sections the plugin judges
+    (``register_propagation_sections``). ``domain`` is the ``Domain`` row
+    (``user_count`` counts its users); ``changes`` maps each section to the
+    fields every user of the domain would get (``{"eas": {"enabled":
+    True}}``; a whole section lists every field; a value inside a nested
+    model sits in nested dicts, ``{"autodiscover": {"imap": {"port":
+    993}}}``), ``%domain%`` already expanded. Return a message to leave the
+    domain unchanged and report it (say, EAS access beyond the domain's
     EAS accounts); None lets it through. Raising aborts the propagation.
     """
 
@@ -177,8 +180,9 @@ def after_user_propagation(
     """After user defaults reached users of ``domain_ids``, in that transaction.
 
     ``changes`` is shaped as for ``validate_user_propagation``, with
-    ``%domain%`` unexpanded. Called after every propagation but a dry run,
-    even when no user changed, so it must be idempotent: bring what the
+    ``%domain%`` unexpanded; ``domain_ids`` leaves out the refused domains.
+    Called after every propagation of a section the plugin judges but a dry
+    run, even when no user changed, so it must be idempotent: bring what the
     plugin keeps per domain (accounts in use) in line with the users'
     settings. Return nothing.
     """

@@ -62,6 +62,9 @@ class PluginHost:
         self._modules: dict[str, str] = {}
         self._switches = switches
         self._license = license
+        # Plugin name -> the user sections its propagation hooks judge, for
+        # plugins that implement register_propagation_sections.
+        self._judged: dict[str, frozenset[str]] = {}
 
     def load(self, modules: list[ModuleType] | None = None) -> None:
         """Register core, then the given modules (default: discover them)."""
@@ -71,6 +74,7 @@ class PluginHost:
         for module in self._discover() if modules is None else modules:
             self._consider(module)
         self._check_unknown_switches()
+        self._judged = self._read_judged_sections()
 
     def _discover(self) -> list[ModuleType]:
         """Built-in plugin modules, then those of installed distributions."""
@@ -205,23 +209,43 @@ class PluginHost:
         """Plugins to ask about a user propagation that changes ``sections``.
 
         A plugin with ``validate_user_propagation`` or ``after_user_propagation``
-        is one unless its ``register_propagation_sections`` names none of them.
+        is one unless its ``register_propagation_sections`` named none of them.
         """
         hook = self.manager.hook
         impls = [
             *hook.validate_user_propagation.get_hookimpls(),
             *hook.after_user_propagation.get_hookimpls(),
         ]
-        declared: dict[str, set[str]] = {}
-        for plugin, section in self.contributions("register_propagation_sections"):
-            declared.setdefault(plugin, set()).add(section)
         changed = set(sections)
-        judges = dict.fromkeys(impl.plugin_name for impl in impls)
+        plugins = dict.fromkeys(impl.plugin_name for impl in impls)
         return [
             plugin
-            for plugin in judges
-            if plugin not in declared or declared[plugin] & changed
+            for plugin in plugins
+            if plugin not in self._judged or self._judged[plugin] & changed
         ]
+
+    def _read_judged_sections(self) -> dict[str, frozenset[str]]:
+        """Each plugin's ``register_propagation_sections``, read once at start-up.
+
+        A name that is no user section stops start-up: a misspelt one would
+        silently keep the plugin from judging any propagation.
+        """
+        known = {spec.name for _plugin, spec in self.user_sections()}
+        judged = {}
+        for plugin, names in self._call_each("register_propagation_sections"):
+            if not isinstance(names, list | tuple):
+                raise PluginError(
+                    f"Plugin {plugin!r}: register_propagation_sections must "
+                    f"return a list of user section names, not {names!r}."
+                )
+            unknown = [n for n in names if not isinstance(n, str) or n not in known]
+            if unknown:
+                raise PluginError(
+                    f"Plugin {plugin!r} judges propagations of {unknown!r}, which "
+                    "are no user sections; return names of registered ones."
+                )
+            judged[plugin] = frozenset(names)
+        return judged
 
     def register_actors(self, broker: Any) -> None:
         self._call_each("register_actors", broker=broker)

@@ -58,17 +58,34 @@ def clean_hostname(raw: str, *, field: str = "hostname") -> str:
 
     Glued to other letters (``mx%domain%``) the variable could make a label
     longer than 63 characters for some names; as whole labels, a pattern
-    fits a domain whenever ``expand_hostname`` finds it short enough.
+    fits a domain whenever ``expand_hostname`` finds it short enough. The
+    other labels are IDNA-encoded, as domain names are, so that lengths
+    count what is stored.
     """
-    value = raw.strip().lower()
-    if _GLUED_VARIABLE.search(value):
+    value = raw.strip().rstrip(".").lower()
+    if has_glued_variable(value):
         raise InvalidInput(
             f"{raw!r}: %domain% must stand between dots or at an end.",
             field=field,
             code="INVALID_DOMAIN",
         )
     clean_domain_name(value.replace(DOMAIN_VARIABLE, "example.com"), field=field)
-    return value
+    return ".".join(
+        label if label == DOMAIN_VARIABLE else clean_label(label, raw, field)
+        for label in value.split(".")
+    )
+
+
+def clean_label(label: str, raw: str, field: str) -> str:
+    try:
+        return idna.encode(label, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        raise _bad_domain(raw, field) from None
+
+
+def has_glued_variable(pattern: str) -> bool:
+    """Whether ``%domain%`` stands inside a label of a hostname pattern."""
+    return bool(_GLUED_VARIABLE.search(pattern))
 
 
 def expand_hostname(pattern: str, domain_name: str, *, field: str = "hostname") -> str:

@@ -22,6 +22,8 @@ from core.runtime import Runtime
 from core.services import domain_folders
 from core.services.domain_addresses import rewrite_addresses
 from core.services.settings_access import clean_settings_patch
+from core.services.template_expansion import validate_expanded
+from core.services.templates import domain_template, expand_variables, user_template
 from core.services.users import add_user, announce_new_user, mailbox_cap
 from core.validation import clean_domain_name, clean_hostname, expand_hostname
 
@@ -69,6 +71,7 @@ def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Dom
     domain_folders.check_folder_free(session, folder, own_id=None)
     template = _domain_template(session, runtime, name)
     hostname = _new_hostname(data.hostname, template["hostname"], name)
+    admin_settings = user_template(session, runtime, name, field="name")
 
     # A disabled domain is created whole (folder, administrator): its users
     # just can't log in or send until it is enabled.
@@ -82,7 +85,9 @@ def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Dom
     session.add(domain)
     _flush_unique(session, name)
     # The first administrator comes with the domain, whatever its user limit.
-    admin = _add_admin(session, runtime, domain, local_part, data.admin_password, 1)
+    admin = _add_admin(
+        session, runtime, domain, local_part, data.admin_password, admin_settings, 1
+    )
     domain.primary_admin_id = admin.id
 
     domain_folders.create_folder(session, folder)
@@ -98,17 +103,10 @@ def _add_admin(
     domain: Domain,
     local_part: str,
     password: str,
+    settings: dict,
     least_limit: int = 0,
-    *,
-    field: str = "name",
 ) -> User:
-    """Add a domain administrator within the domain's and the license's limits.
-
-    ``field`` is the input that a user template value broken by the domain's
-    name is reported on.
-    """
-    from core.services.templates import user_template
-
+    """Add a domain administrator within the domain's and the license's limits."""
     limit = runtime.registry.read("domain", domain.settings, "limits").users
     user = add_user(
         session,
@@ -117,7 +115,7 @@ def _add_admin(
         password,
         user_limit=max(limit, least_limit),
         is_domain_admin=True,
-        settings=user_template(session, runtime, domain.name, field=field),
+        settings=settings,
         mailbox_cap=mailbox_cap(runtime),
     )
     announce_new_user(session, runtime, None, user, domain)
@@ -126,15 +124,9 @@ def _add_admin(
 
 def _domain_template(session: Session, runtime: Runtime, name: str) -> dict:
     """The hostname pattern, status and settings a new domain starts from."""
-    from core.services.template_expansion import validate_expanded
-    from core.services.templates import domain_template, expand_variables
-
     template = domain_template(session, runtime)
-    settings = expand_variables(template["settings"], name)
-    validate_expanded(
-        runtime, "domain", template["settings"], settings, name, field="name"
-    )
-    return {**template, "settings": settings}
+    validate_expanded(runtime, "domain", template["settings"], name, field="name")
+    return {**template, "settings": expand_variables(template["settings"], name)}
 
 
 def _check_name_free(session: Session, name: str, *, field: str = "name") -> None:
@@ -317,7 +309,8 @@ def _new_admin(session, runtime, domain, local_part, password) -> User:
             field="password",
             code="REQUIRED",
         )
-    user = _add_admin(session, runtime, domain, local_part, password, field="username")
+    settings = user_template(session, runtime, domain.name, field="username")
+    user = _add_admin(session, runtime, domain, local_part, password, settings)
     domain_folders.create_folder(session, Path(domain.folder) / local_part)
     return user
 

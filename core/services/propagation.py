@@ -108,7 +108,7 @@ def propagate_domain_defaults(
         hostname=columns.get("hostname"),
     )
     refused = _core_refusals(broken)
-    excluded = [refusal.domain_id for refusal in refused]
+    excluded = {refusal.domain_id for refusal in refused}
     if dry_run:
         page = preview_domains(session, runtime, writes, columns, window, excluded)
         return DomainPropagation(0, page, refused)
@@ -117,7 +117,7 @@ def propagate_domain_defaults(
     if STATUS in columns:
         statuses = _statuses_changing(session, template.status, excluded)
     statement, params = propagation_sql.domain_update(
-        _dialect(session), writes, columns, excluded_ids=excluded
+        _dialect(session), writes, columns, excluded_ids=sorted(excluded)
     )
     changed = _execute(session, statement, params)
     if STATUS in columns:
@@ -308,7 +308,7 @@ def _no_domain(raw: str, index: int) -> NotFound:
 
 
 def _statuses_changing(
-    session: Session, status: str, excluded: list[int]
+    session: Session, status: str, excluded: set[int]
 ) -> dict[str, str]:
     """The domains whose status differs from ``status``, with the one they have.
 
@@ -316,11 +316,11 @@ def _statuses_changing(
     another transaction meanwhile is missed here, not in the UPDATE.
     """
     rows = session.exec(
-        select(Domain.name, Domain.status)
-        .where(Domain.status != status, Domain.id.not_in(excluded))
+        select(Domain.id, Domain.name, Domain.status)
+        .where(Domain.status != status)
         .order_by(Domain.name)
     )
-    return dict(rows.all())
+    return {name: old for id_, name, old in rows if id_ not in excluded}
 
 
 def _core_refusals(found: list[BrokenExpansion]) -> list[Refusal]:
@@ -331,7 +331,13 @@ def _all_domains(session: Session) -> list[Domain]:
     return list(session.exec(select(Domain).order_by(Domain.name)).all())
 
 
-def _refusals(session, runtime, judges, scope: list[Domain], writes) -> list[Refusal]:
+def _refusals(
+    session: Session,
+    runtime: Runtime,
+    judges: list[str],
+    scope: list[Domain],
+    writes: list[SettingWrite],
+) -> list[Refusal]:
     """Ask the judging plugins about each domain (``validate_user_propagation``)."""
     refused = []
     for domain in scope:

@@ -11,7 +11,7 @@ which bounds the answer at any number of domains.
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +117,7 @@ def preview_domains(
     writes: list[SettingWrite],
     columns: dict[str, str] | None = None,
     window: PreviewWindow = PreviewWindow(),
-    excluded_ids: Sequence[int] = (),
+    excluded_ids: Collection[int] = (),
 ) -> PreviewPage:
     """A page of domains, but the excluded ones, with each chosen setting
     before and after.
@@ -126,15 +126,15 @@ def preview_domains(
     with their template values; they come first, named as the column.
     """
     columns = columns or {}
-    statement = (
-        select(Domain.id, Domain.name, Domain.hostname, Domain.status, Domain.settings)
-        .where(Domain.id.not_in(list(excluded_ids)))
-        .order_by(by_name(session))
-    )
+    excluded = set(excluded_ids)
+    statement = select(
+        Domain.id, Domain.name, Domain.hostname, Domain.status, Domain.settings
+    ).order_by(by_name(session))
     rows = session.exec(statement.execution_options(yield_per=1000))
     previews = (
         (domain_id, _domain_preview(runtime, writes, columns, name, row, stored))
         for domain_id, name, *row, stored in rows
+        if domain_id not in excluded
     )
     return page_previews(previews, window)
 

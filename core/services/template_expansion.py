@@ -2,21 +2,25 @@
 
 A template is validated with a stand-in for the variable
 (``templates.PROBE``). The rules a real name can break in its place are
-length limits (a host name's 253 characters, a URL's or a local part's
-maximum), so only names longer than the stand-in need checking: here, when
-a domain or user starts from a template, and before a propagation, which
-leaves the domains a value would break unchanged and says why.
+lengths: the value's (a URL's or a local part's maximum), and a host name
+label's, where a value glues the variable to other letters
+(``mx-%domain%`` fuses the name's first label with ``mx-``). So only names
+longer than the stand-in, or with a longer first or last label, need
+checking: here, when a domain or user starts from a template, and before a
+propagation, which leaves the domains a value would break unchanged and
+says why.
 
-Host name patterns hold the variable as whole labels
-(``core.validation.clean_hostname``), so their only limit is the total
-length, and the names long enough to break one are found by length alone.
+A hostname pattern holds the variable as whole labels
+(``core.validation.clean_hostname``), so its only limit is the total
+length, and the names long enough to break it are found by length alone.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from core.errors import InvalidInput, InvalidInputs
@@ -26,12 +30,14 @@ from core.services.propagation_sql import SettingWrite
 from core.services.templates import PROBE, expand_variables, has_variable
 from core.settings.registry import field_errors
 from core.settings.section import Scope
-from core.validation import DOMAIN_VARIABLE, expand_hostname
+from core.text import to_camel
+from core.validation import DOMAIN_VARIABLE, expand_hostname, has_glued_variable
 
 logger = logging.getLogger(__name__)
 
 CODE = "TEMPLATE_VALUE_INVALID"
 _MAX_HOSTNAME = 253
+_PROBE_LABELS = PROBE.split(".")
 
 
 @dataclass(frozen=True)
@@ -43,28 +49,43 @@ class BrokenExpansion:
     message: str
 
 
+def outgrows_probe(name: str) -> bool:
+    """Whether a value valid with the stand-in may break with ``name``."""
+    labels = name.split(".")
+    return (
+        len(name) > len(PROBE)
+        or len(labels[0]) > len(_PROBE_LABELS[0])
+        or len(labels[-1]) > len(_PROBE_LABELS[-1])
+    )
+
+
 def validate_expanded(
     runtime: Runtime,
     scope: Scope,
     template: dict,
-    document: dict,
     domain_name: str,
     *,
     field: str | None = None,
+    given: dict | None = None,
 ) -> None:
-    """Check the sections of ``document`` that came from values with the variable.
+    """Check the template's sections with the variable, expanded for a domain.
 
-    ``template`` is the scope's template, variables unexpanded; ``document``
-    the settings made from it for ``domain_name`` (and perhaps patched by
-    the caller). Raises ``InvalidInputs`` coded ``TEMPLATE_VALUE_INVALID``,
-    each error's field ``field`` or, when None, the setting's own path.
+    ``template`` is the scope's template, variables unexpanded; ``given`` a
+    settings patch (snake_case, as ``clean_settings_patch`` returns it)
+    whose values replace the template's, so their errors don't count.
+    Raises ``InvalidInputs`` coded ``TEMPLATE_VALUE_INVALID``, each error's
+    field ``field`` or, when None, the setting's own path.
     """
-    if len(domain_name) <= len(PROBE):
+    if not outgrows_probe(domain_name):
         return
+    replaced = list(_given_paths(given or {}))
     errors = []
     for name, section in template.items():
-        if has_variable(section) and name in document:
-            for error in _section_errors(runtime, scope, name, document[name]):
+        if not has_variable(section):
+            continue
+        expanded = expand_variables(section, domain_name)
+        for error in _section_errors(runtime, scope, name, expanded):
+            if not any(_within(error.field, path) for path in replaced):
                 message = _with_name(error, domain_name)
                 errors.append(
                     InvalidInput(message, field=field or error.field, code=CODE)
@@ -87,29 +108,24 @@ def broken_expansions(
 
     ``writes`` are the values to copy from ``template`` (the scope's, variables
     unexpanded); ``hostname`` the hostname pattern to copy too, if chosen;
-    ``domains`` those the propagation reaches (None: all). One read
-    of the domains whose names are long enough to break a value.
+    ``domains`` those the propagation reaches (None: all). One read of the
+    domain names, when a value holds the variable.
     """
     varying = [write for write in writes if has_variable(write.value)]
     if hostname is not None and DOMAIN_VARIABLE not in hostname:
         hostname = None
-    thresholds = [len(PROBE)] if varying else []
-    if hostname is not None:
-        thresholds.append(_longest_fitting_name(hostname))
-    if not thresholds:
+    if not varying and hostname is None:
         return []
 
-    rows = session.execute(
-        select(Domain.id, Domain.name)
-        .where(func.length(Domain.name) > min(thresholds))
-        .order_by(Domain.name)
-    ).all()
     chosen = None if domains is None else {domain.id for domain in domains}
+    fitting = _longest_fitting_name(hostname) if hostname is not None else None
     broken = []
-    for domain_id, name in rows:
+    for domain_id, name in _names(session):
         if chosen is not None and domain_id not in chosen:
             continue
-        message = _first_break(runtime, scope, template, varying, hostname, name)
+        message = _first_break(runtime, scope, template, varying, name)
+        if message is None and fitting is not None and len(name) > fitting:
+            message = _hostname_break(hostname, name)
         if message is not None:
             broken.append(BrokenExpansion(domain_id, name, message))
     if broken:
@@ -117,26 +133,49 @@ def broken_expansions(
     return broken
 
 
-def _first_break(runtime, scope, template, writes, hostname, name) -> str | None:
-    if hostname is not None:
-        try:
-            expand_hostname(hostname, name)
-        except InvalidInput:
-            return f"The hostname {hostname!r} would be too long for {name}."
-    if len(name) <= len(PROBE):
+def _names(session: Session) -> list[tuple[int, str]]:
+    # Shared locks on PostgreSQL: a rename committed between this check and
+    # the propagating UPDATE would be expanded unchecked.
+    statement = select(Domain.id, Domain.name).order_by(Domain.name)
+    return list(session.execute(statement.with_for_update(read=True)).all())
+
+
+def _first_break(
+    runtime: Runtime,
+    scope: Scope,
+    template: dict,
+    writes: list[SettingWrite],
+    name: str,
+) -> str | None:
+    if not writes or not outgrows_probe(name):
         return None
     for write in writes:
         # The whole section is checked, as rules may span its fields; only
-        # errors about the written value count.
+        # errors about the written value (or the whole section) count.
         section = expand_variables(template[write.section], name)
         errors = _section_errors(runtime, scope, write.section, section)
-        touched = [e for e in errors if _inside(e.field, write)]
+        path = f"settings.{write.path}"
+        touched = [
+            error
+            for error in errors
+            if _within(error.field, path) or _within(path, error.field)
+        ]
         if touched:
             return _with_name(touched[0], name)
     return None
 
 
-def _section_errors(runtime, scope, name: str, values) -> list[InvalidInput]:
+def _hostname_break(pattern: str, name: str) -> str | None:
+    try:
+        expand_hostname(pattern, name)
+    except InvalidInput:
+        return f"The hostname {pattern!r} would be too long for {name}."
+    return None
+
+
+def _section_errors(
+    runtime: Runtime, scope: Scope, name: str, values: dict
+) -> list[InvalidInput]:
     spec = runtime.registry.get(scope, name)
     try:
         spec.model.model_validate(values)
@@ -145,17 +184,29 @@ def _section_errors(runtime, scope, name: str, values) -> list[InvalidInput]:
     return []
 
 
-def _inside(field: str, write: SettingWrite) -> bool:
-    # A section-level error (a rule over several fields) may come from any
-    # field, the written one among them.
-    path = f"settings.{write.path}"
-    return field == f"settings.{write.section}" or (
-        field == path or field.startswith(f"{path}.") or path.startswith(f"{field}.")
-    )
+def _given_paths(patch: dict, prefix: str = "settings") -> Iterable[str]:
+    """``settings.<section>.<camelCase path>`` of every value in a patch."""
+    for key, value in patch.items():
+        name = key if prefix == "settings" else to_camel(key)
+        path = f"{prefix}.{name}"
+        if isinstance(value, dict):
+            yield from _given_paths(value, path)
+        else:
+            yield path
+
+
+def _within(field: str, path: str) -> bool:
+    return field == path or field.startswith(f"{path}.")
 
 
 def _longest_fitting_name(pattern: str) -> int:
-    """The longest domain name for which ``pattern`` gives a short enough host."""
+    """The longest domain name for which ``pattern`` gives a short enough host.
+
+    A pattern stored before whole labels and ASCII were required fits no
+    name for sure, so every name is checked against it.
+    """
+    if has_glued_variable(pattern) or not pattern.isascii():
+        return 0
     count = pattern.count(DOMAIN_VARIABLE)
     fixed = len(pattern) - count * len(DOMAIN_VARIABLE)
     return (_MAX_HOSTNAME - fixed) // count

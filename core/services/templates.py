@@ -77,9 +77,8 @@ def user_template(
     settings = read_template_settings(session, runtime, "user")
     if domain_name is None:
         return settings
-    expanded = expand_variables(settings, domain_name)
-    validate_expanded(runtime, "user", settings, expanded, domain_name, field=field)
-    return expanded
+    validate_expanded(runtime, "user", settings, domain_name, field=field)
+    return expand_variables(settings, domain_name)
 
 
 def read_domain_template(session: Session, runtime: Runtime) -> DomainTemplate:

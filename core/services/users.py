@@ -199,12 +199,15 @@ def create_user(
     patch: dict = {}
     if data.settings:
         patch = clean_settings_patch(session, runtime, principal, "user", data.settings)
+    # Before the patch, which reads sections leniently (a value the name
+    # broke would fall back to its default unseen); a value given in the
+    # patch replaces the template's.
+    validate_expanded(runtime, "user", stored, domain.name, given=patch)
+    if patch:
         validate_user_features(runtime, domain.settings, settings, patch)
         settings = runtime.registry.apply_patch(
             "user", settings, patch, prefix="settings"
         )
-    # After the patch: a value given here replaces a broken template value.
-    validate_expanded(runtime, "user", stored, settings, domain.name)
 
     limit = runtime.registry.read("domain", domain.settings, "limits").users
     user = add_user(

@@ -46,9 +46,11 @@ MAX_DISPLAY_NAME = 255
 def request_import(
     session: Session, runtime: Runtime, principal: Principal, domain_name: str
 ) -> Job:
-    """Check the caller and the domain's directory settings, then queue the job."""
+    """Check the caller, the domain's directory settings and the user
+    template it would apply, then queue the job."""
     domain = require_directory_domain(session, runtime, principal, domain_name)
     require_directory_config(session, runtime, domain)
+    user_template(session, runtime, domain.name, field="domain")
     return create_job(
         session, runtime, principal, IMPORT_USERS, {"domainId": domain.id}
     )

@@ -1,9 +1,15 @@
 """Plugins are asked only about propagations of the sections they judge."""
 
+from types import ModuleType
+
 import pytest
 from sqlalchemy import event
 
 from core.db import session_scope
+from core.errors import PluginError
+from core.hookspecs import hookimpl
+from core.plugin_info import PluginState
+from core.plugins import PluginInfo
 from core.principal import Principal, Role
 from core.runtime import build_runtime
 from core.services.domains import DomainCreate, create_domain
@@ -70,7 +76,7 @@ def test_whole_template_propagation_asks_plugin(judged):
     assert sectioned_plugin.CALLS == ["validate b.test", "after 1"]
 
 
-def test_plugin_naming_no_sections_judges_every_one(config):
+def test_plugin_without_declaration_judges_every_section(config):
     loaded = build_runtime(config, plugin_modules=[fake_plugin, sectioned_plugin])
 
     others = loaded.plugins.propagation_judges(["serviceAccess"])
@@ -78,3 +84,52 @@ def test_plugin_naming_no_sections_judges_every_one(config):
     loaded.engine.dispose()
 
     assert (others, its_own) == (["fake_sync"], ["fake_sync", "tally"])
+
+
+def test_empty_declaration_judges_no_section(config):
+    plugin = judging_plugin("quiet", lambda: [])
+    loaded = build_runtime(config, plugin_modules=[sectioned_plugin, plugin])
+
+    judges = loaded.plugins.propagation_judges(["serviceAccess", "tally"])
+    loaded.engine.dispose()
+
+    assert judges == ["tally"]
+
+
+@pytest.mark.parametrize(
+    "declared", [["tallly"], "tally", [None]], ids=["misspelt", "bare", "none"]
+)
+def test_bad_declaration_stops_start_up(config, declared):
+    plugin = judging_plugin("typo", lambda: declared)
+
+    with pytest.raises(PluginError) as caught:
+        build_runtime(config, plugin_modules=[sectioned_plugin, plugin])
+
+    assert "'typo'" in str(caught.value)
+
+
+def test_raising_declaration_unloads_plugin_at_start_up(config):
+    def fail() -> list:
+        raise RuntimeError("no sections today")
+
+    plugin = judging_plugin("broken", fail)
+    loaded = build_runtime(config, plugin_modules=[sectioned_plugin, plugin])
+
+    state = loaded.plugins.statuses["broken"].state
+    judges = loaded.plugins.propagation_judges(["tally"])
+    loaded.engine.dispose()
+
+    assert (state, judges) == (PluginState.FAILED, ["tally"])
+
+
+def judging_plugin(name: str, declare) -> ModuleType:
+    """A plugin module whose propagation hooks judge what ``declare`` returns."""
+    module = ModuleType(f"tests.{name}_plugin")
+    module.PLUGIN_INFO = PluginInfo(name=name, version="1.0", description="Test.")
+    module.register_propagation_sections = hookimpl(
+        lambda: declare(), specname="register_propagation_sections"
+    )
+    module.validate_user_propagation = hookimpl(
+        lambda domain: None, specname="validate_user_propagation"
+    )
+    return module

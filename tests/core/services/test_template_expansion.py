@@ -1,43 +1,33 @@
-"""Template values that a long domain name would make invalid once expanded."""
+"""Domains and users made from templates whose values a name would break."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.db import session_scope
 from core.errors import InvalidInput, InvalidInputs
-from core.models import Domain, User
-from core.principal import Principal, Role
+from core.models import Domain
 from core.runtime import build_runtime
-from core.services.domains import (
-    DomainCreate,
-    create_domain,
-    rename_domain,
-    update_domain,
-)
-from core.services.propagation import (
-    propagate_domain_defaults,
-    propagate_user_defaults,
-)
-from core.services.templates import update_domain_template, update_user_template
-from core.services.users import UserCreate, create_user
+from core.services.domains import rename_domain, update_domain
+from core.services.template_expansion import outgrows_probe
+from core.services.templates import read_domain_template
 from tests.core.schema.templates import fake_plugin
-
-ADMIN = Principal(role=Role.SYSTEM_ADMIN, name="admin", system_admin_id=1)
-SHORT = "short.test"
-
-
-def long_name(length: int) -> str:
-    """A valid domain name of exactly ``length`` characters, ending in .test."""
-    labels, left = [], length - len(".test")
-    while left > 63:
-        labels.append("a" * 62)
-        left -= 63
-    labels.append("b" * left)
-    return ".".join(labels) + ".test"
-
-
-LONG = long_name(252)  # mail.<LONG> is 257 characters: no host name
-MIDDLE = long_name(95)  # "Sign in to <MIDDLE>" is 106: over loginTitle's 100
+from tests.core.services.expansion_support import (
+    ADMIN,
+    GLUED_HOST,
+    LABEL,
+    LONG,
+    MIDDLE,
+    SHORT,
+    SYNC_LABEL,
+    TITLE,
+    WIDE,
+    add_user,
+    count_domains,
+    domains_by_name,
+    make_domain,
+    set_domain_template,
+    set_user_template,
+)
 
 
 @pytest.fixture
@@ -48,36 +38,27 @@ def plugin_runtime(runtime, config):
     loaded.engine.dispose()
 
 
-def make_domain(runtime, name: str, hostname: str | None = None) -> Domain:
-    with session_scope(runtime.engine) as session:
-        data = DomainCreate(name, "boss", "pw-123456", hostname=hostname)
-        return create_domain(session, runtime, data)
+def errors_of(caught) -> list[tuple[str, str]]:
+    return [(error.field, error.code) for error in caught.value.errors]
 
 
-def set_domain_template(runtime, *, hostname=None, settings=None) -> None:
-    with session_scope(runtime.engine) as session:
-        update_domain_template(
-            session, runtime, ADMIN, hostname=hostname, settings=settings
-        )
+@pytest.mark.parametrize(
+    ("name", "outgrows"),
+    [
+        ("example.com", False),
+        (SHORT, False),
+        (WIDE, True),
+        ("example.photography", True),
+        (MIDDLE, True),
+    ],
+    ids=["short", "short-labels", "long-first-label", "long-last-label", "long"],
+)
+def test_outgrows_probe_by_length_and_end_labels(name, outgrows):
+    assert outgrows_probe(name) is outgrows
 
 
-def set_user_template(runtime, settings: dict) -> None:
-    with session_scope(runtime.engine) as session:
-        update_user_template(session, runtime, ADMIN, settings)
-
-
-def domains_by_name(runtime) -> dict[str, Domain]:
-    with session_scope(runtime.engine, write=False) as session:
-        return {d.name: d for d in session.execute(select(Domain)).scalars()}
-
-
-def count_domains(runtime) -> int:
-    with session_scope(runtime.engine, write=False) as session:
-        return session.execute(select(func.count(Domain.id))).scalar_one()
-
-
-class TestCreation:
-    def test_long_name_breaking_hostname_pattern_is_refused(self, runtime):
+class TestDomainCreation:
+    def test_long_name_breaking_hostname_is_refused(self, runtime):
         with pytest.raises(InvalidInput) as caught:
             make_domain(runtime, LONG)
 
@@ -99,75 +80,89 @@ class TestCreation:
 
         assert (caught.value.field, caught.value.code) == ("hostname", "INVALID_DOMAIN")
 
-    def test_long_name_breaking_domain_setting_is_refused(self, runtime):
-        set_domain_template(
-            runtime, settings={"loginDisplay": {"login_title": "Sign in to %domain%"}}
-        )
+    def test_long_name_breaking_setting_is_refused(self, runtime):
+        set_domain_template(runtime, settings=TITLE)
 
         with pytest.raises(InvalidInputs) as caught:
             make_domain(runtime, MIDDLE)
 
-        assert [(e.field, e.code) for e in caught.value.errors] == [
-            ("name", "TEMPLATE_VALUE_INVALID")
-        ]
+        assert errors_of(caught) == [("name", "TEMPLATE_VALUE_INVALID")]
+        assert caught.value.code == "TEMPLATE_VALUE_INVALID"
         assert count_domains(runtime) == 0
 
     def test_short_name_expands_same_setting(self, runtime):
-        set_domain_template(
-            runtime, settings={"loginDisplay": {"login_title": "Sign in to %domain%"}}
-        )
+        set_domain_template(runtime, settings=TITLE)
 
         domain = make_domain(runtime, SHORT)
 
         title = domain.settings["loginDisplay"]["login_title"]
         assert title == f"Sign in to {SHORT}"
 
-    def test_long_name_breaking_user_template_refuses_domain(self, plugin_runtime):
-        set_user_template(plugin_runtime, {"fakeSync": {"label": "Sync %domain%"}})
+    def test_long_first_label_breaking_host_setting_is_refused(self, runtime):
+        set_domain_template(runtime, settings={"email": {"inbound_host": GLUED_HOST}})
 
         with pytest.raises(InvalidInputs) as caught:
-            make_domain(plugin_runtime, long_name(60))
+            make_domain(runtime, WIDE)
 
-        assert [(e.field, e.code) for e in caught.value.errors] == [
-            ("name", "TEMPLATE_VALUE_INVALID")
-        ]
+        assert errors_of(caught) == [("name", "TEMPLATE_VALUE_INVALID")]
+        assert count_domains(runtime) == 0
+
+    def test_long_name_breaking_user_template_refuses_domain(self, plugin_runtime):
+        set_user_template(plugin_runtime, SYNC_LABEL)
+
+        with pytest.raises(InvalidInputs) as caught:
+            make_domain(plugin_runtime, LABEL)
+
+        assert errors_of(caught) == [("name", "TEMPLATE_VALUE_INVALID")]
         assert count_domains(plugin_runtime) == 0
 
-    def test_user_creation_names_the_broken_setting(self, plugin_runtime):
-        make_domain(plugin_runtime, long_name(60))
-        set_user_template(plugin_runtime, {"fakeSync": {"label": "Sync %domain%"}})
 
+class TestUserCreation:
+    @pytest.fixture
+    def labelled(self, plugin_runtime):
+        """A domain whose name breaks the user template's fakeSync.label."""
+        make_domain(plugin_runtime, LABEL)
+        set_user_template(plugin_runtime, SYNC_LABEL)
+        return plugin_runtime
+
+    def test_user_creation_names_the_broken_setting(self, labelled):
         with pytest.raises(InvalidInputs) as caught:
-            add_user(plugin_runtime, f"ann@{long_name(60)}")
+            add_user(labelled, f"ann@{LABEL}")
 
-        assert [(e.field, e.code) for e in caught.value.errors] == [
+        assert errors_of(caught) == [
             ("settings.fakeSync.label", "TEMPLATE_VALUE_INVALID")
         ]
 
-    def test_user_given_own_value_is_created(self, plugin_runtime):
-        make_domain(plugin_runtime, long_name(60))
-        set_user_template(plugin_runtime, {"fakeSync": {"label": "Sync %domain%"}})
+    def test_other_field_of_the_section_still_fails(self, labelled):
+        with pytest.raises(InvalidInputs) as caught:
+            add_user(labelled, f"ann@{LABEL}", {"fakeSync": {"enabled": False}})
 
-        user = add_user(
-            plugin_runtime, f"ann@{long_name(60)}", {"fakeSync": {"label": "Ann"}}
-        )
+        assert errors_of(caught) == [
+            ("settings.fakeSync.label", "TEMPLATE_VALUE_INVALID")
+        ]
+
+    def test_user_given_own_value_is_created(self, labelled):
+        user = add_user(labelled, f"ann@{LABEL}", {"fakeSync": {"label": "Ann"}})
 
         assert user.settings["fakeSync"]["label"] == "Ann"
 
 
-def add_user(runtime, email: str, settings: dict | None = None) -> User:
-    with session_scope(runtime.engine) as session:
-        data = UserCreate(email=email, password="pw-123456", settings=settings)
-        user, _ = create_user(session, runtime, ADMIN, data)
-        return user
-
-
-class TestHostnameChanges:
+class TestHostnames:
     def test_pattern_glued_to_letters_is_refused(self, runtime):
         with pytest.raises(InvalidInput) as caught:
             set_domain_template(runtime, hostname="mx%domain%")
 
         assert (caught.value.field, caught.value.code) == ("hostname", "INVALID_DOMAIN")
+
+    def test_unicode_pattern_is_stored_encoded(self, runtime):
+        set_domain_template(runtime, hostname="Почта.%domain%")
+
+        domain = make_domain(runtime, SHORT)
+
+        with session_scope(runtime.engine, write=False) as session:
+            template = read_domain_template(session, runtime)
+        assert template.hostname == "xn--80a1acny.%domain%"
+        assert domain.hostname == f"xn--80a1acny.{SHORT}"
 
     def test_update_refuses_hostname_too_long(self, runtime):
         make_domain(runtime, LONG, hostname="mx.example.net")
@@ -199,88 +194,3 @@ class TestHostnameChanges:
             "HOSTNAME_TOO_LONG",
         )
         assert domains_by_name(runtime)[SHORT].hostname == f"mail.{SHORT}"
-
-
-class TestDomainPropagation:
-    @pytest.fixture
-    def domains(self, runtime) -> None:
-        make_domain(runtime, SHORT, hostname="old.example.net")
-        make_domain(runtime, LONG, hostname="old.example.net")
-        make_domain(runtime, MIDDLE, hostname="old.example.net")
-
-    def propagate(self, runtime, paths, **kwargs):
-        with session_scope(runtime.engine) as session:
-            return propagate_domain_defaults(session, runtime, paths, **kwargs)
-
-    def test_hostname_skips_domain_it_would_break(self, runtime, domains):
-        result = self.propagate(runtime, ["hostname"])
-
-        hostnames = {n: d.hostname for n, d in domains_by_name(runtime).items()}
-        assert result.changed == 2
-        assert [(r.domain, r.plugin) for r in result.refused] == [(LONG, "core")]
-        assert hostnames == {
-            SHORT: f"mail.{SHORT}",
-            MIDDLE: f"mail.{MIDDLE}",
-            LONG: "old.example.net",
-        }
-
-    def test_setting_skips_domain_it_would_break(self, runtime, domains):
-        set_domain_template(
-            runtime, settings={"loginDisplay": {"login_title": "Sign in to %domain%"}}
-        )
-
-        result = self.propagate(runtime, ["loginDisplay.loginTitle", "limits"])
-
-        titles = {
-            name: domain.settings["loginDisplay"]["login_title"]
-            for name, domain in domains_by_name(runtime).items()
-        }
-        assert sorted(r.domain for r in result.refused) == sorted([LONG, MIDDLE])
-        assert titles == {SHORT: f"Sign in to {SHORT}", LONG: None, MIDDLE: None}
-
-    def test_unbroken_setting_reaches_long_names(self, runtime, domains):
-        set_domain_template(
-            runtime, settings={"loginDisplay": {"login_title": "Sign in, %domain%"}}
-        )
-        set_domain_template(runtime, settings={"limits": {"disk_space_mb": 900}})
-
-        result = self.propagate(runtime, ["limits.diskSpaceMb"])
-
-        assert (result.changed, result.refused) == (3, [])
-
-    def test_dry_run_reports_refusal_and_skips_it(self, runtime, domains):
-        result = self.propagate(runtime, ["hostname"], dry_run=True)
-
-        assert [r.domain for r in result.refused] == [LONG]
-        assert sorted(p.domain for p in result.preview) == sorted([SHORT, MIDDLE])
-        assert domains_by_name(runtime)[SHORT].hostname == "old.example.net"
-
-
-class TestUserPropagation:
-    def test_user_setting_skips_domain_it_would_break(self, plugin_runtime):
-        for name in (SHORT, long_name(60)):
-            make_domain(plugin_runtime, name)
-        set_user_template(plugin_runtime, {"fakeSync": {"label": "Sync %domain%"}})
-
-        with session_scope(plugin_runtime.engine) as session:
-            result = propagate_user_defaults(
-                session, plugin_runtime, ["fakeSync.label"]
-            )
-
-        labels = {
-            domain_name: user.settings["fakeSync"]["label"]
-            for domain_name, user in users_by_domain(plugin_runtime).items()
-        }
-        assert result.changed == 1
-        assert [(r.domain, r.plugin) for r in result.refused] == [
-            (long_name(60), "core")
-        ]
-        assert labels == {SHORT: f"Sync {SHORT}", long_name(60): ""}
-
-
-def users_by_domain(runtime) -> dict[str, User]:
-    with session_scope(runtime.engine, write=False) as session:
-        rows = session.execute(
-            select(Domain.name, User).join(User, User.domain_id == Domain.id)
-        )
-        return {name: user for name, user in rows}

@@ -2,15 +2,21 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-import plugins.directory.actors  # noqa: F401  (registers the job body)
+import plugins.directory
+import plugins.directory.actors
 from core.db import session_scope
+from core.errors import InvalidInputs
 from core.models import Domain, User
+from core.runtime import build_runtime
 from core.services.scope import find_domain
 from plugins.directory.user_import import request_import
+from tests.core.schema.templates import fake_plugin
+from tests.core.services.expansion_support import LABEL, SYNC_LABEL, set_user_template
 from tests.graphql_client import error_codes
-from tests.plugin_support import PASSWORD, SYSTEM
+from tests.plugin_support import PASSWORD, SYSTEM, issue_license, licensed_config
 from tests.plugins.directory.conftest import PEOPLE, change_settings, make_domain
 from tests.workers.support import request_job, run_job_now, wait_for_job
 
@@ -152,3 +158,26 @@ def test_plain_user_may_not_import(directory_runtime, client, ldap_url):
     refused = user.mutate(IMPORT, {"domain": "a.test"})
 
     assert error_codes(refused) == ["DOMAIN_NOT_FOUND"]
+
+
+def test_import_refused_when_user_template_breaks(runtime, tmp_path, ldap_url):
+    # Given a long-named domain whose name the user template's label outgrows
+    config = licensed_config(
+        runtime.config, tmp_path, issue_license(features=("directory_integration",))
+    )
+    loaded = build_runtime(config, plugin_modules=[plugins.directory, fake_plugin])
+    make_domain(loaded, LABEL, ldap_url)
+    set_user_template(loaded, SYNC_LABEL)
+
+    # When an import is asked for
+    with (
+        pytest.raises(InvalidInputs) as caught,
+        session_scope(loaded.engine) as session,
+    ):
+        request_import(session, loaded, SYSTEM, LABEL)
+    loaded.engine.dispose()
+
+    # Then it is refused at once, naming the domain
+    assert [(e.field, e.code) for e in caught.value.errors] == [
+        ("domain", "TEMPLATE_VALUE_INVALID")
+    ]

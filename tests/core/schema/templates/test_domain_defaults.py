@@ -132,19 +132,29 @@ def test_propagation_dry_run_then_real_run(admin, runtime):
     assert domain["settings"]["fakeSync"]["server"] == "sync.b.test"
 
 
-def test_long_name_is_refused_where_expansion_breaks(admin, runtime):
-    make_domain(runtime, "a.test", users=[], accounts=1)
+def test_create_refuses_name_breaking_hostname_pattern(admin):
     new = {"name": LONG_NAME, "adminUsername": "boss", "adminPassword": "pw-123456"}
+
     refused = admin.mutate(CREATE, new)
     created = admin.mutate(CREATE, {**new, "hostname": "mx.example.net"})
-    admin.mutate(UPDATE, {"settings": {"fakeSync": {"server": "sync.%domain%"}}})
-
-    result = admin.mutate(PROPAGATE_REFUSED, {"settings": ["fakeSync.server"]})
 
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [
         ("name", "TEMPLATE_VALUE_INVALID")
     ]
-    assert created["errors"] == []
+    assert (created["errors"], created["domain"]) == (
+        [],
+        {"hostname": "mx.example.net"},
+    )
+
+
+def test_propagation_reports_domain_its_value_breaks(admin, runtime):
+    make_domain(runtime, "a.test", users=[], accounts=1)
+    new = {"name": LONG_NAME, "adminUsername": "boss", "adminPassword": "pw-123456"}
+    admin.mutate(CREATE, {**new, "hostname": "mx.example.net"})
+    admin.mutate(UPDATE, {"settings": {"fakeSync": {"server": "sync.%domain%"}}})
+
+    result = admin.mutate(PROPAGATE_REFUSED, {"settings": ["fakeSync.server"]})
+
     assert (result["errors"], result["domainsChanged"]) == ([], 1)
     assert [(r["domain"], r["plugin"]) for r in result["refused"]] == [
         (LONG_NAME, "core")

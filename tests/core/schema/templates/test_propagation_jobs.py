@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from core.config import load_config
 from core.db import session_scope
 from core.models import Domain, Job
+from core.services.domains import DomainCreate, create_domain
 from core.services.jobs import JobCancelled, start_job
 from core.services.propagation_jobs import (
     request_domain_propagation,
@@ -59,6 +60,8 @@ query Job($id: ID!) {
 }
 """
 SERVER = "fakeSync.server"
+# sync.<name> is 257 characters: too long for fakeSync.server.
+LONG_NAME = ".".join(["a" * 62] * 3 + ["b" * 58]) + ".test"
 
 
 def _servers(runtime) -> dict[str, str]:
@@ -157,6 +160,23 @@ def test_user_job_reports_refused_domains(admin, runtime):
     [refusal] = job["result"]["refused"]
     assert (refusal["domain"], refusal["plugin"]) == ("a.test", "fake_sync")
     assert refusal["message"]
+
+
+def test_domain_job_reports_core_refusals(admin, runtime):
+    make_domain(runtime, "a.test", users=[], accounts=1)
+    with session_scope(runtime.engine) as session:
+        data = DomainCreate(LONG_NAME, "boss", "pw-123456", hostname="mx.a.test")
+        create_domain(session, runtime, data)
+    _server_template(admin)
+
+    payload = admin.mutate(PROPAGATE_DOMAINS, {"settings": [SERVER], "runAsJob": True})
+    job = _finished(admin, runtime, payload)
+
+    assert job["state"] == "SUCCEEDED"
+    assert job["result"]["domainsChanged"] == 1
+    [refusal] = job["result"]["refused"]
+    assert (refusal["domain"], refusal["plugin"]) == (LONG_NAME, "core")
+    assert _servers(runtime)[LONG_NAME] == "sync.example.net"
 
 
 @pytest.mark.parametrize(
