@@ -1,4 +1,4 @@
-"""A plugin whose propagation hooks judge its own user section alone."""
+"""A plugin whose propagation hooks judge one of its two user sections."""
 
 from pydantic import Field
 
@@ -27,9 +27,23 @@ USER_SECTION = SectionSpec(
 )
 
 
+class NoteUserSettings(SectionModel):
+    text: str = Field(default="", max_length=64, description="A note.")
+
+
+# No propagation hook judges this one.
+NOTE_SECTION = SectionSpec(
+    name="note",
+    model=NoteUserSettings,
+    scope="user",
+    description="A note on the user.",
+    plugin="tally",
+)
+
+
 @hookimpl
 def register_user_sections() -> list:
-    return [USER_SECTION]
+    return [USER_SECTION, NOTE_SECTION]
 
 
 @hookimpl

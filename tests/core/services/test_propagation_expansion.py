@@ -11,6 +11,7 @@ from core.services.propagation import (
 )
 from core.services.users import add_user as insert_user
 from tests.core.schema.templates import fake_plugin
+from tests.core.services import sectioned_plugin
 from tests.core.services.expansion_support import (
     GLUED_HOST,
     LABEL,
@@ -178,3 +179,22 @@ class TestUserPropagation:
         assert refused_by(result) == [(LABEL, "core")]
         assert sorted(p.domain for p in result.preview) == ["b.test", SHORT]
         assert result.changed == 0
+
+
+def test_unjudged_section_refuses_with_one_update(runtime, config):
+    sectioned_plugin.CALLS.clear()
+    loaded = build_runtime(config, plugin_modules=[sectioned_plugin])
+    for name in (SHORT, LABEL):
+        make_domain(loaded, name)
+    set_user_template(loaded, {"note": {"text": "Note %domain%"}})
+
+    result = propagate_users(loaded, ["note.text"])
+
+    notes = {
+        name: [user.settings["note"]["text"] for user in users]
+        for name, users in users_by_domain(loaded).items()
+    }
+    loaded.engine.dispose()
+    assert (result.changed, refused_by(result)) == (1, [(LABEL, "core")])
+    assert notes == {SHORT: [f"Note {SHORT}"], LABEL: [""]}
+    assert sectioned_plugin.CALLS == []
