@@ -204,17 +204,7 @@ def start_job(engine: Engine, job_id: int) -> Job | None:
 def finish_job(engine: Engine, job_id: int, result: dict) -> bool:
     """Record success and the result; False if the job was cancelled first."""
     with session_scope(engine) as session:
-        done = _move(
-            session,
-            job_id,
-            [JobState.RUNNING.value],
-            JobState.SUCCEEDED,
-            final=True,
-            result=result,
-        )
-    if done:
-        logger.info("Job %d succeeded.", job_id)
-    return done
+        return complete_job(session, job_id, result)
 
 
 def complete_job(session: Session, job_id: int, result: dict, **values: Any) -> bool:
