@@ -141,7 +141,7 @@ def propagate_user_defaults(
     """Copy the chosen settings of the user template to the users of domains.
 
     ``domains`` names the domains whose users change; None or empty means
-    all. Domains a plugin refuses are reported and left unchanged. A dry
+    all. Domains core or a plugin refuses are reported and left unchanged. A dry
     run changes nothing and returns the ``window`` page of its preview.
     """
     template = read_template_settings(session, runtime, "user")
@@ -153,12 +153,7 @@ def propagate_user_defaults(
         # Plugins judge the domains listed now; the UPDATE must not reach
         # users of a domain created meanwhile, which no plugin has judged.
         scope = _all_domains(session)
-    broken = broken_expansions(session, runtime, "user", template, writes, scope)
-    refused = _core_refusals(broken)
-    if hooked:
-        broken_ids = {refusal.domain_id for refusal in refused}
-        judged = [domain for domain in scope if domain.id not in broken_ids]
-        refused += _refusals(session, runtime, judges, judged, writes)
+    refused = _user_refusals(session, runtime, template, writes, scope, judges)
     excluded = {r.domain_id for r in refused}
     if dry_run:
         kept = [d for d in scope if d.id not in excluded]
@@ -321,6 +316,24 @@ def _statuses_changing(
         .order_by(Domain.name)
     )
     return {name: old for id_, name, old in rows if id_ not in excluded}
+
+
+def _user_refusals(
+    session: Session,
+    runtime: Runtime,
+    template: dict,
+    writes: list[SettingWrite],
+    scope: list[Domain] | None,
+    judges: list[str],
+) -> list[Refusal]:
+    """Core's refusals, then the judging plugins' of the other domains."""
+    broken = broken_expansions(session, runtime, "user", template, writes, scope)
+    refused = _core_refusals(broken)
+    if judges:
+        broken_ids = {refusal.domain_id for refusal in refused}
+        judged = [domain for domain in scope if domain.id not in broken_ids]
+        refused += _refusals(session, runtime, judges, judged, writes)
+    return refused
 
 
 def _core_refusals(found: list[BrokenExpansion]) -> list[Refusal]:
