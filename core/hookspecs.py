@@ -148,8 +148,8 @@ def register_propagation_sections() -> list:
     of the sections it names (none, for an empty list), so that propagating
     anything else costs the plugin nothing and core no round of the
     domains. A plugin that doesn't implement it is asked about every user
-    propagation. A name that is no registered user section stops start-up
-    with ``PluginError``.
+    propagation. Name the plugin's own user sections or core's; any other
+    name stops start-up with ``PluginError``.
     """
 
 

@@ -227,12 +227,15 @@ class PluginHost:
     def _read_judged_sections(self) -> dict[str, frozenset[str]]:
         """Each plugin's ``register_propagation_sections``, read once at start-up.
 
-        A name that is no user section stops start-up: a misspelt one would
-        silently keep the plugin from judging any propagation.
+        A name that is no user section of the plugin's own or core's stops
+        start-up: a misspelt one would silently keep the plugin from judging
+        any propagation. (Another plugin's sections may be missing, that
+        plugin unlicensed or switched off, so they can't be named.)
         """
-        known = {spec.name for _plugin, spec in self.user_sections()}
+        sections = self.user_sections()
         judged = {}
         for plugin, names in self._call_each("register_propagation_sections"):
+            known = {spec.name for owner, spec in sections if owner in (plugin, "core")}
             if not isinstance(names, list | tuple):
                 raise PluginError(
                     f"Plugin {plugin!r}: register_propagation_sections must "
@@ -242,7 +245,7 @@ class PluginHost:
             if unknown:
                 raise PluginError(
                     f"Plugin {plugin!r} judges propagations of {unknown!r}, which "
-                    "are no user sections; return names of registered ones."
+                    "are none of its or core's user sections; return their names."
                 )
             judged[plugin] = frozenset(names)
         return judged

@@ -70,17 +70,26 @@ def clean_hostname(raw: str, *, field: str = "hostname") -> str:
             code="INVALID_DOMAIN",
         )
     clean_domain_name(value.replace(DOMAIN_VARIABLE, "example.com"), field=field)
-    return ".".join(
-        label if label == DOMAIN_VARIABLE else clean_label(label, raw, field)
-        for label in value.split(".")
-    )
+    return normalise_hostname(value)
 
 
-def clean_label(label: str, raw: str, field: str) -> str:
+def normalise_hostname(pattern: str) -> str:
+    """A hostname pattern as it is stored: lower-case, no final dot, and
+    IDNA-encoded but for the variable; refuses nothing, so that patterns
+    stored before these rules read the same way."""
+    value = pattern.strip().rstrip(".").lower()
+    return ".".join(_encoded_label(label) for label in value.split("."))
+
+
+def _encoded_label(label: str) -> str:
+    parts = label.split(DOMAIN_VARIABLE)
     try:
-        return idna.encode(label, uts46=True).decode("ascii")
+        encoded = [
+            idna.encode(part, uts46=True).decode() if part else part for part in parts
+        ]
     except (idna.IDNAError, UnicodeError):
-        raise _bad_domain(raw, field) from None
+        return label
+    return DOMAIN_VARIABLE.join(encoded)
 
 
 def has_glued_variable(pattern: str) -> bool:

@@ -4,8 +4,9 @@ A template is validated with a stand-in for the variable
 (``templates.PROBE``). The rules a real name can break in its place are
 lengths: the value's (a URL's or a local part's maximum), and a host name
 label's, where a value glues the variable to other letters
-(``mx-%domain%`` fuses the name's first label with ``mx-``). So only names
-longer than the stand-in, or with a longer first or last label, need
+(``mx-%domain%`` fuses the name's first label with ``mx-``), and the
+hyphens IDNA reserves in such a fused label. So only names longer than the
+stand-in, or with a longer first or last label, or one holding ``--``, need
 checking: here, when a domain or user starts from a template, and before a
 propagation, which leaves the domains a value would break unchanged and
 says why.
@@ -51,11 +52,14 @@ class BrokenExpansion:
 
 def outgrows_probe(name: str) -> bool:
     """Whether a value valid with the stand-in may break with ``name``."""
-    labels = name.split(".")
+    first, last = (labels := name.split("."))[0], labels[-1]
     return (
         len(name) > len(PROBE)
-        or len(labels[0]) > len(_PROBE_LABELS[0])
-        or len(labels[-1]) > len(_PROBE_LABELS[-1])
+        or len(first) > len(_PROBE_LABELS[0])
+        or len(last) > len(_PROBE_LABELS[-1])
+        # Glued to a letter, a label's "--" could land where IDNA reserves it.
+        or "--" in first
+        or "--" in last
     )
 
 
@@ -134,10 +138,12 @@ def broken_expansions(
 
 
 def _names(session: Session) -> list[tuple[int, str]]:
-    # Shared locks on PostgreSQL: a rename committed between this check and
-    # the propagating UPDATE would be expanded unchecked.
+    # FOR KEY SHARE on PostgreSQL: a rename (name is a unique key) committed
+    # between this check and the propagating UPDATE would be expanded
+    # unchecked; other updates of the rows (counters, settings) go on.
     statement = select(Domain.id, Domain.name).order_by(Domain.name)
-    return list(session.execute(statement.with_for_update(read=True)).all())
+    locked = statement.with_for_update(read=True, key_share=True)
+    return list(session.execute(locked).all())
 
 
 def _first_break(

@@ -23,7 +23,7 @@ from core.principal import Principal
 from core.runtime import Runtime
 from core.services.settings_access import clean_settings_patch
 from core.settings.section import Scope, SectionModel
-from core.validation import DOMAIN_VARIABLE, clean_hostname
+from core.validation import DOMAIN_VARIABLE, clean_hostname, normalise_hostname
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def user_template(
 def read_domain_template(session: Session, runtime: Runtime) -> DomainTemplate:
     stored = _load(session, "domain")
     return DomainTemplate(
-        hostname=stored.get("hostname") or DEFAULT_HOSTNAME,
+        hostname=normalise_hostname(stored.get("hostname") or DEFAULT_HOSTNAME),
         settings=_complete(runtime, "domain", stored.get("settings")),
         status=stored.get("status") or DEFAULT_STATUS,
     )

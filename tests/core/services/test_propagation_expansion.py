@@ -132,6 +132,18 @@ class TestDomainPropagation:
         assert refused_by(result) == [(fused, "core")]
         assert hostnames(runtime)[SHORT] == "m" * 50 + SHORT
 
+    def test_stored_unicode_pattern_propagates_encoded(self, runtime):
+        make_domain(runtime, SHORT, hostname="old.example.net")
+        with session_scope(runtime.engine) as session:
+            # As saved before patterns were stored encoded.
+            document = {"hostname": "Почта.%domain%."}
+            session.add(ServerSetting(key="template.domain", value=document))
+
+        result = propagate_domains(runtime, ["hostname"])
+
+        assert (result.changed, result.refused) == (1, [])
+        assert hostnames(runtime)[SHORT] == f"xn--80a1acny.{SHORT}"
+
 
 class TestUserPropagation:
     @pytest.fixture

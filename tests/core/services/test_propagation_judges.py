@@ -97,7 +97,9 @@ def test_empty_declaration_judges_no_section(config):
 
 
 @pytest.mark.parametrize(
-    "declared", [["tallly"], "tally", [None]], ids=["misspelt", "bare", "none"]
+    "declared",
+    [["tallly"], "tally", [None], ["tally"]],
+    ids=["misspelt", "bare", "none", "other-plugins"],
 )
 def test_bad_declaration_stops_start_up(config, declared):
     plugin = judging_plugin("typo", lambda: declared)
@@ -106,6 +108,16 @@ def test_bad_declaration_stops_start_up(config, declared):
         build_runtime(config, plugin_modules=[sectioned_plugin, plugin])
 
     assert "'typo'" in str(caught.value)
+
+
+def test_core_section_may_be_judged(config):
+    plugin = judging_plugin("access", lambda: ["serviceAccess"])
+    loaded = build_runtime(config, plugin_modules=[plugin])
+
+    judges = loaded.plugins.propagation_judges(["serviceAccess"])
+    loaded.engine.dispose()
+
+    assert judges == ["access"]
 
 
 def test_raising_declaration_unloads_plugin_at_start_up(config):

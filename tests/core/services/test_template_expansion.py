@@ -49,9 +49,17 @@ def errors_of(caught) -> list[tuple[str, str]]:
         (SHORT, False),
         (WIDE, True),
         ("example.photography", True),
+        ("b--c.test", True),
         (MIDDLE, True),
     ],
-    ids=["short", "short-labels", "long-first-label", "long-last-label", "long"],
+    ids=[
+        "short",
+        "short-labels",
+        "long-first-label",
+        "long-last-label",
+        "hyphen-pair",
+        "long",
+    ],
 )
 def test_outgrows_probe_by_length_and_end_labels(name, outgrows):
     assert outgrows_probe(name) is outgrows
