@@ -14,10 +14,9 @@ from starlette.routing import Route
 
 from core.db import session_scope
 from core.models import Job
-from core.models.job import JobState
 from core.principal import Principal
 from core.services.auth import authenticate
-from core.services.exports import EXPORT_DOMAINS, EXPORT_USERS, download_name
+from core.services.exports import download_name, is_downloadable
 from core.services.exports import export_path as path_of_export
 from core.services.jobs import is_owner
 
@@ -61,12 +60,7 @@ def _find_export(runtime, token: str | None, job_id: int):
         if principal is None or principal.restricted_to:
             return None
         job = session.get(Job, job_id)
-    if (
-        job is None
-        or job.kind not in {EXPORT_DOMAINS, EXPORT_USERS}
-        or job.state != JobState.SUCCEEDED.value
-        or not is_owner(principal, job)
-    ):
+    if job is None or not is_downloadable(job) or not is_owner(principal, job):
         return False
     path = path_of_export(runtime.config, job.id)
     if not path.is_file():

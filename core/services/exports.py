@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from core.db import session_scope
 from core.models import Domain, Job, User
+from core.models.job import JobState
 from core.principal import Principal, require_domain_operator
 from core.services.api_keys import job_scope_conditions, job_scope_params
 from core.services.export_columns import (
@@ -42,7 +43,9 @@ __all__ = [
     "export_domains",
     "export_path",
     "export_users",
+    "is_downloadable",
     "request_export",
+    "write_export",
 ]
 
 BATCH_ROWS = 1000
@@ -102,6 +105,14 @@ def export_path(config, job_id: int) -> Path:
     return config.exports_dir / f"{job_id}.csv"
 
 
+def is_downloadable(job: Job) -> bool:
+    """Whether the job is a finished export: its result names its download."""
+    result = job.result or {}
+    return job.state == JobState.SUCCEEDED.value and result.get("downloadUrl") == _url(
+        job.id
+    )
+
+
 def download_name(job: Job) -> str:
     day = job.created_at.strftime("%Y%m%d")
     return f"{job.kind.removeprefix('export_')}-{day}-{job.id}.csv"
@@ -126,7 +137,7 @@ def export_users(runtime, job: Job) -> dict:
     scope = job_scope_conditions(job.params, User.domain_id)
     total = _count(runtime.engine, select(func.count(User.id)).where(*scope))
     convert = _with_plugin_cells(len(columns), cells)
-    return _write(runtime, job, header, total, query, convert)
+    return write_export(runtime, job, header, total, query, convert)
 
 
 def _user_headers() -> list[str]:
@@ -198,7 +209,7 @@ def export_domains(runtime, job: Job) -> dict:
     header = [*taken, *(column.name for column in extra)]
     scope = job_scope_conditions(job.params, Domain.id)
     total = _count(runtime.engine, select(func.count(Domain.id)).where(*scope))
-    return _write(runtime, job, header, total, query, convert)
+    return write_export(runtime, job, header, total, query, convert)
 
 
 def _settings_cells(registry, stored: dict | None, settings: list) -> list:
@@ -221,9 +232,18 @@ def _count(engine, query) -> int:
 # Writing the file.
 
 
-def _write(
+def write_export(
     runtime, job: Job, header: list[str], total: int, query, convert: Callable
 ) -> dict:
+    """Stream ``query`` through ``convert`` into the job's CSV file.
+
+    ``convert`` turns a batch of result rows into CSV rows (cells already
+    neutralised); ``total`` is the expected row count for progress. The
+    file takes its name only when complete, and a finished file is kept
+    as it is, so a redelivered job writes nothing again. Returns the
+    job's result: rows, bytes and the downloadUrl that makes the job
+    downloadable by its owner (plugins' exports included).
+    """
     final = export_path(runtime.config, job.id)
     if final.exists():
         # An earlier attempt renamed its finished file and died before
@@ -297,8 +317,12 @@ def _result(job_id: int, rows: int, path: Path) -> dict:
     return {
         "rows": rows,
         "bytes": path.stat().st_size,
-        "downloadUrl": f"/downloads/{job_id}",
+        "downloadUrl": _url(job_id),
     }
+
+
+def _url(job_id: int) -> str:
+    return f"/downloads/{job_id}"
 
 
 def _fsync_dir(path: Path) -> None:

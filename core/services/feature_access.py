@@ -12,24 +12,29 @@ that field, in the transaction that changes it:
 - ``apply_propagation`` after, giving or taking accounts as each user's
   stored field now says and recounting the tallies.
 
+``CountedFeatureHooks`` turns them, with the feature's sections and its
+export column, into the hook implementations such a plugin exposes.
+
 Locks are taken in one order everywhere, the user's row before the
 domain's tally, so these never deadlock with grants, updates or deletions.
 """
 
 import logging
-from collections.abc import Callable
 
 from sqlalchemy import DateTime, delete, exists, false, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from core.errors import LimitReached
+from core.hookspecs import hookimpl
 from core.models import Domain, FeatureAccount, FeatureAccountUsage, User
 from core.models.base import utcnow
 from core.principal import Principal
 from core.runtime import Runtime
+from core.services.export_columns import ExportColumn
 from core.services.feature_accounts import (
     CountedFeature,
+    access_expression,
     ensure_usage_rows,
     grant,
     has_access,
@@ -38,28 +43,58 @@ from core.services.feature_accounts import (
     revoke,
     show_access,
 )
+from core.settings.section import SectionSpec
 
 logger = logging.getLogger(__name__)
 
 GRANTED_BY_DEFAULTS = "user defaults"
 
 
-def access_hooks(feature: CountedFeature) -> tuple[Callable, ...]:
-    """The plugin hooks that keep ``feature``'s access in step with settings.
+class CountedFeatureHooks:
+    """The hooks every plugin with a counted feature implements alike.
 
-    A plugin marks them and binds them to its hook names::
+    ``section`` and ``user_section`` are the feature's two sections (see
+    ``core.settings.counted_feature``). pluggy finds a plugin's hooks among
+    its module's attributes, so the plugin binds each method there under
+    its own name::
 
-        (
-            after_user_settings,
-            register_propagation_sections,
-            validate_user_propagation,
-            after_user_propagation,
-        ) = (hookimpl(hook) for hook in access_hooks(FEATURE))
+        HOOKS = CountedFeatureHooks(FEATURE, SECTION, USER_SECTION)
+        register_domain_sections = HOOKS.register_domain_sections
+        after_user_settings = HOOKS.after_user_settings
 
-    Its propagation hooks then run only for propagations of its section.
+    and so on for every method below. The users CSV export gains a column
+    ``<section>Access``; the propagation hooks run only for propagations of
+    the user section.
     """
 
+    def __init__(
+        self,
+        feature: CountedFeature,
+        section: SectionSpec,
+        user_section: SectionSpec,
+    ) -> None:
+        self.feature = feature
+        self.section = section
+        self.user_section = user_section
+
+    @hookimpl
+    def register_domain_sections(self) -> list[SectionSpec]:
+        return [self.section]
+
+    @hookimpl
+    def register_user_sections(self) -> list[SectionSpec]:
+        return [self.user_section]
+
+    @hookimpl
+    def register_export_columns(self, kind: str) -> list[ExportColumn]:
+        if kind != "users":
+            return []
+        name = f"{self.feature.section}Access"
+        return [ExportColumn(name=name, expression=access_expression(self.feature))]
+
+    @hookimpl
     def after_user_settings(
+        self,
         session: Session,
         runtime: Runtime,
         principal: Principal | None,
@@ -72,32 +107,28 @@ def access_hooks(feature: CountedFeature) -> tuple[Callable, ...]:
             session,
             runtime,
             principal,
-            feature,
+            self.feature,
             user,
             domain,
             created=created,
             requested=requested,
         )
 
-    def register_propagation_sections() -> list[str]:
-        return [feature.section]
+    @hookimpl
+    def register_propagation_sections(self) -> list[str]:
+        return [self.feature.section]
 
+    @hookimpl
     def validate_user_propagation(
-        session: Session, runtime: Runtime, domain: Domain, changes: dict
+        self, session: Session, runtime: Runtime, domain: Domain, changes: dict
     ) -> str | None:
-        return refuse_propagation(runtime, feature, domain, changes)
+        return refuse_propagation(runtime, self.feature, domain, changes)
 
+    @hookimpl
     def after_user_propagation(
-        session: Session, runtime: Runtime, domain_ids: list[int], changes: dict
+        self, session: Session, runtime: Runtime, domain_ids: list[int], changes: dict
     ) -> None:
-        apply_propagation(session, runtime, feature, domain_ids, changes)
-
-    return (
-        after_user_settings,
-        register_propagation_sections,
-        validate_user_propagation,
-        after_user_propagation,
-    )
+        apply_propagation(session, runtime, self.feature, domain_ids, changes)
 
 
 def sync_user_access(

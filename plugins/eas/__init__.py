@@ -10,9 +10,7 @@ wipe themselves.
 
 from core.hookspecs import hookimpl
 from core.plugins import PluginInfo
-from core.services.export_columns import ExportColumn
-from core.services.feature_access import access_hooks
-from core.services.feature_accounts import access_expression
+from core.services.feature_access import CountedFeatureHooks
 from plugins.eas import models  # noqa: F401  (puts the tables on the metadata)
 from plugins.eas.settings import FEATURE, SECTION, USER_SECTION
 
@@ -24,15 +22,16 @@ PLUGIN_INFO = PluginInfo(
     feature="eas",
 )
 
-
-@hookimpl
-def register_domain_sections() -> list:
-    return [SECTION]
-
-
-@hookimpl
-def register_user_sections() -> list:
-    return [USER_SECTION]
+# The hooks every counted feature shares; pluggy looks for hooks among this
+# module's attributes, hence one binding a hook.
+HOOKS = CountedFeatureHooks(FEATURE, SECTION, USER_SECTION)
+register_domain_sections = HOOKS.register_domain_sections
+register_user_sections = HOOKS.register_user_sections
+register_export_columns = HOOKS.register_export_columns
+after_user_settings = HOOKS.after_user_settings
+register_propagation_sections = HOOKS.register_propagation_sections
+validate_user_propagation = HOOKS.validate_user_propagation
+after_user_propagation = HOOKS.after_user_propagation
 
 
 @hookimpl
@@ -43,22 +42,7 @@ def register_schema(types) -> list:
 
 
 @hookimpl
-def register_export_columns(kind: str) -> list:
-    if kind != "users":
-        return []
-    return [ExportColumn(name="easAccess", expression=access_expression(FEATURE))]
-
-
-@hookimpl
 def register_operation_rules() -> dict:
     from plugins.eas.schema import OPERATION_RULES
 
     return OPERATION_RULES
-
-
-(
-    after_user_settings,
-    register_propagation_sections,
-    validate_user_propagation,
-    after_user_propagation,
-) = (hookimpl(hook) for hook in access_hooks(FEATURE))

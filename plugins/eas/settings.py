@@ -4,55 +4,42 @@ user's access."""
 from pydantic import Field
 
 from core.services.feature_accounts import CountedFeature
-from core.settings.section import SectionModel, SectionSpec
+from core.settings.counted_feature import (
+    access_section,
+    accounts_field,
+    accounts_section,
+    user_management_field,
+)
+from core.settings.section import SectionModel
 
 FEATURE = CountedFeature(name="eas", section="eas", label="EAS")
 
 
 class EasSettings(SectionModel):
-    accounts: int = Field(
-        default=0,
-        ge=0,
-        le=10_000_000,
-        description="Most users of the domain that may synchronise over EAS.",
+    accounts: int = accounts_field(
+        "Most users of the domain that may synchronise over EAS."
     )
     remote_wipe: bool = Field(
         default=False,
         description="Users and administrators may ask a lost device to erase "
         "itself at its next synchronisation.",
     )
-    user_management: bool = Field(
-        default=False,
-        description="Domain administrators may give the domain's EAS accounts "
-        "to its users.",
-    )
+    user_management: bool = user_management_field(FEATURE)
 
 
-SECTION = SectionSpec(
-    name="eas",
-    model=EasSettings,
-    scope="domain",
+SECTION = accounts_section(
+    FEATURE,
+    EasSettings,
     description="EAS: synchronisation of mail, contacts and calendars with "
     "mobile devices (Enterprise).",
     plugin="eas",
 )
 
-
-class EasUserSettings(SectionModel):
-    enabled: bool = Field(
-        default=False,
-        description="May synchronise mail, contacts and calendars over EAS; "
-        "takes one of the domain's EAS accounts.",
-    )
-
-
-USER_SECTION = SectionSpec(
-    name="eas",
-    model=EasUserSettings,
-    scope="user",
+USER_SECTION = access_section(
+    FEATURE,
+    model_name="EasUserSettings",
     description="The user's EAS access (Enterprise).",
-    # Domain administrators may choose it only while the domain's user
-    # management is on; core.services.feature_accounts checks that.
-    domain_admin_fields=frozenset({"enabled"}),
+    enabled="May synchronise mail, contacts and calendars over EAS; takes one "
+    "of the domain's EAS accounts.",
     plugin="eas",
 )

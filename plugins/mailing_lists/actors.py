@@ -1,4 +1,4 @@
-"""The plugin's job actors: delivering posts and importing subscribers.
+"""The plugin's job actors: delivering posts, importing and exporting subscribers.
 
 The bodies register with ``workers.actors.job_actor`` as core's do; the
 ``register_actors`` hook then declares them on the chosen broker, on the
@@ -8,6 +8,10 @@ queue of core's job actors and with their options.
 from core.errors import PluginError
 from plugins.mailing_lists.delivery import run_delivery
 from plugins.mailing_lists.posting import DELIVER_POST
+from plugins.mailing_lists.subscriber_export import (
+    EXPORT_SUBSCRIBERS,
+    run_subscribers_export,
+)
 from plugins.mailing_lists.subscriber_import import IMPORT_SUBSCRIBERS, run_import
 from workers.actors import job_actor
 
@@ -20,6 +24,11 @@ def deliver_list_post(runtime, job) -> dict:
 @job_actor(IMPORT_SUBSCRIBERS)
 def import_list_subscribers(runtime, job) -> dict:
     return run_import(runtime, job)
+
+
+@job_actor(EXPORT_SUBSCRIBERS)
+def export_list_subscribers(runtime, job) -> dict:
+    return run_subscribers_export(runtime, job)
 
 
 def declare_on(broker) -> None:

@@ -1,12 +1,10 @@
-"""The subscribers of a list: adding and removing them, listing, exporting.
+"""The subscribers of a list: adding and removing them, and listing them.
 
 Every change first locks the list row, then checks and writes, and keeps
 ``subscriber_count`` in the same transaction, so the count stays exact
 whatever runs at once (an import, a confirmation, an administrator).
 """
 
-import csv
-import io
 import logging
 
 from sqlalchemy import delete, func, select, update
@@ -14,20 +12,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.errors import Conflict, InvalidInput, NotFound
-from core.models.base import as_utc
 from core.pagination import Page
 from core.principal import Principal
 from core.runtime import Runtime
-from core.services.export_columns import neutralise
 from core.services.user_fields import clean_target_address
 from core.services.user_list import keyset_after, parse_text
-from plugins.mailing_lists.lists import list_address, require_list
+from plugins.mailing_lists.lists import require_list
 from plugins.mailing_lists.models import MailingList, Subscriber
 
 logger = logging.getLogger(__name__)
 
 MAX_DISPLAY_NAME = 255
-EXPORT_HEADER = ["email", "displayName", "subscribedAt"]
 
 
 def clean_subscriber_address(raw: str, *, field: str = "email") -> str:
@@ -176,34 +171,3 @@ def list_subscribers(
     ).scalars()
     rows = list(rows)
     return Page(rows[:first], total, len(rows) > first, after is not None)
-
-
-def export_subscribers(
-    session: Session, runtime: Runtime, principal: Principal, list_email: str
-) -> tuple[str, int]:
-    """The list's subscribers as CSV text (header first), and how many."""
-    # Limitation: the whole CSV is built in memory and returned in one
-    # response — write it as a job to a file served by a download route, as
-    # the domains export does, for lists of hundreds of thousands.
-    mailing_list, domain = require_list(session, runtime, principal, list_email)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    rows = session.execute(
-        select(Subscriber.address, Subscriber.display_name, Subscriber.created_at)
-        .where(Subscriber.list_id == mailing_list.id)
-        .order_by(Subscriber.address)
-        .execution_options(yield_per=1000)
-    )
-    count = 0
-    for address, name, created_at in rows:
-        writer.writerow([neutralise(address), neutralise(name), _when(created_at)])
-        count += 1
-    logger.info(
-        "Exported %d subscribers of %s.", count, list_address(mailing_list, domain)
-    )
-    return buffer.getvalue(), count
-
-
-def _when(value) -> str:
-    return as_utc(value).isoformat()

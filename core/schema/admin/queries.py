@@ -4,7 +4,6 @@ from typing import Annotated
 
 import strawberry
 
-from core.pagination import clean_page_size
 from core.schema.admin.types import (
     ApiKey,
     AuditEntry,
@@ -13,13 +12,9 @@ from core.schema.admin.types import (
     to_audit_entry,
 )
 from core.schema.context import Info
-from core.schema.errors import run_query
-from core.schema.pagination import Connection, to_connection
+from core.schema.pagination import After, Connection, First, run_list, to_connection
 from core.services.api_keys import list_api_keys
 from core.services.audit_log import AuditFilter, list_audit_entries
-
-First = Annotated[int | None, strawberry.argument(description="Page size.")]
-After = Annotated[str | None, strawberry.argument(description="Cursor to start after.")]
 
 
 @strawberry.type
@@ -37,19 +32,17 @@ class AdminQueries:
             bool, strawberry.argument(description="List revoked keys too.")
         ] = False,
     ) -> Connection[ApiKey]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             page = list_api_keys(
                 session,
                 ctx.principal,
-                first=clean_page_size(first, ctx.runtime.config.max_page_size),
-                after=after,
+                first=request.size,
+                after=request.after,
                 include_revoked=include_revoked,
             )
-            return to_connection(
-                page, to_api_key, lambda row: row.key.id, lambda row: row.key.id
-            )
+            return to_connection(page, to_api_key, row_id=lambda row: row.key.id)
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)
 
     @strawberry.field(
         description="What was done through the API, newest first: every entry "
@@ -67,18 +60,16 @@ class AdminQueries:
     ) -> Connection[AuditEntry]:
         flt = filter or AuditLogFilterInput()
 
-        def read(session, ctx):
+        def read(session, ctx, request):
             page = list_audit_entries(
                 session,
                 ctx.principal,
-                first=clean_page_size(first, ctx.runtime.config.max_page_size),
-                after=after,
+                first=request.size,
+                after=request.after,
                 filters=AuditFilter(
                     flt.domain, flt.actor, flt.action, flt.from_, flt.to
                 ),
             )
-            return to_connection(
-                page, to_audit_entry, lambda row: row.id, lambda row: row.id
-            )
+            return to_connection(page, to_audit_entry)
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)

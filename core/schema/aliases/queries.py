@@ -5,7 +5,6 @@ from typing import Annotated
 import strawberry
 
 from core.errors import NotFound
-from core.pagination import clean_page_size
 from core.schema.aliases.types import (
     DomainAlias,
     UserAlias,
@@ -16,16 +15,12 @@ from core.schema.aliases.types import (
 )
 from core.schema.context import Info
 from core.schema.errors import run_query
-from core.schema.pagination import Connection, to_connection
+from core.schema.pagination import After, Connection, First, run_list, to_connection
 from core.services.alias_list import list_domain_aliases, list_user_aliases
 from core.services.scope import require_managed_domain
 from core.services.user_aliases import require_user_alias
 
 DomainArgument = Annotated[str, strawberry.argument(description="The domain name.")]
-FirstArgument = Annotated[int | None, strawberry.argument(description="Page size.")]
-AfterArgument = Annotated[
-    str | None, strawberry.argument(description="Cursor to start after.")
-]
 
 
 @strawberry.type
@@ -37,8 +32,8 @@ class AliasQueries:
         self,
         info: Info,
         domain: DomainArgument,
-        first: FirstArgument = None,
-        after: AfterArgument = None,
+        first: First = None,
+        after: After = None,
         filter: Annotated[
             UserAliasFilterInput | None, strawberry.argument(description="Filters.")
         ] = None,
@@ -46,14 +41,14 @@ class AliasQueries:
             UserAliasOrderInput | None, strawberry.argument(description="Order.")
         ] = None,
     ) -> Connection[UserAlias]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             row = require_managed_domain(session, ctx.principal, domain)
             descending = (order_by or UserAliasOrderInput()).descending
             page = list_user_aliases(
                 session,
                 row,
-                first=clean_page_size(first, ctx.runtime.config.max_page_size),
-                after=after,
+                first=request.size,
+                after=request.after,
                 search=(filter or UserAliasFilterInput()).search,
                 descending=descending,
             )
@@ -61,10 +56,9 @@ class AliasQueries:
                 page,
                 lambda alias: to_user_alias(alias, row),
                 lambda alias: alias.local_part,
-                lambda alias: alias.id,
             )
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)
 
     @strawberry.field(
         description="One user alias by address; null when it does not exist or "
@@ -91,22 +85,18 @@ class AliasQueries:
         self,
         info: Info,
         domain: DomainArgument,
-        first: FirstArgument = None,
-        after: AfterArgument = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[DomainAlias]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             row = require_managed_domain(session, ctx.principal, domain)
             page = list_domain_aliases(
-                session,
-                row,
-                first=clean_page_size(first, ctx.runtime.config.max_page_size),
-                after=after,
+                session, row, first=request.size, after=request.after
             )
             return to_connection(
                 page,
                 lambda alias: to_domain_alias(alias, row),
                 lambda alias: alias.name,
-                lambda alias: alias.id,
             )
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)

@@ -7,7 +7,6 @@ from sqlmodel import select
 
 from core.errors import NotFound
 from core.models import User
-from core.pagination import clean_page_size
 from core.principal import require_authenticated
 from core.schema.context import Info
 from core.schema.domains.types import (
@@ -17,7 +16,7 @@ from core.schema.domains.types import (
     to_domain,
 )
 from core.schema.errors import run_query
-from core.schema.pagination import Connection, to_connection
+from core.schema.pagination import After, Connection, First, run_list, to_connection
 from core.services import domain_list
 from core.services.domain_list import DomainFilter, DomainRow
 from core.services.domains import require_domain
@@ -29,12 +28,8 @@ class DomainQueries:
     def domains(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size.")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
         filter: Annotated[
             DomainFilterInput | None, strawberry.argument(description="Filters.")
         ] = None,
@@ -42,15 +37,15 @@ class DomainQueries:
             DomainOrderInput | None, strawberry.argument(description="Order.")
         ] = None,
     ) -> Connection[Domain]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             require_authenticated(ctx.principal)
             order = order_by or DomainOrderInput()
             flt = filter or DomainFilterInput()
             page = domain_list.list_domains(
                 session,
                 ctx.principal,
-                first=clean_page_size(first, ctx.runtime.config.max_page_size),
-                after=after,
+                first=request.size,
+                after=request.after,
                 filters=DomainFilter(
                     flt.search, flt.status.value if flt.status else None
                 ),
@@ -64,7 +59,7 @@ class DomainQueries:
                 lambda row: row.domain.id,
             )
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)
 
     @strawberry.field(description="One domain by name; null when it is not visible.")
     def domain(

@@ -6,11 +6,10 @@ import strawberry
 
 from core.errors import NotFound
 from core.models.job import JobState
-from core.pagination import clean_page_size
 from core.schema.context import Info
 from core.schema.errors import run_query
 from core.schema.jobs.types import Job, parse_job_id, to_job
-from core.schema.pagination import Connection, to_connection
+from core.schema.pagination import After, Connection, First, run_list, to_connection
 from core.services.jobs import list_jobs, require_job
 
 
@@ -23,12 +22,8 @@ class JobQueries:
     def jobs(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size.")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
         state: Annotated[
             JobState | None, strawberry.argument(description="Only this state.")
         ] = None,
@@ -36,18 +31,18 @@ class JobQueries:
             str | None, strawberry.argument(description="Only this kind.")
         ] = None,
     ) -> Connection[Job]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             page = list_jobs(
                 session,
                 ctx.principal,
-                first=clean_page_size(first, ctx.runtime.config.max_page_size),
-                after=after,
+                first=request.size,
+                after=request.after,
                 state=state.value if state else None,
                 kind=kind,
             )
-            return to_connection(page, to_job, lambda row: row.id, lambda row: row.id)
+            return to_connection(page, to_job)
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)
 
     @strawberry.field(description="One job; null when it is not the caller's.")
     def job(

@@ -9,10 +9,9 @@ from core.models import Job as JobRow
 from core.models.base import as_utc
 from core.models.job import JobState
 from core.schema.errors import UserError
+from core.services.exports import is_downloadable
 
 strawberry.enum(JobState, description="Where a job is in its life.")
-
-EXPORT_KINDS = {"export_domains", "export_users"}
 
 
 @strawberry.type(description="How far a job has come.")
@@ -56,7 +55,6 @@ class Job:
 
 
 def to_job(row: JobRow) -> Job:
-    finished_export = row.kind in EXPORT_KINDS and row.state == "succeeded"
     return Job(
         id=strawberry.ID(str(row.id)),
         kind=row.kind,
@@ -70,7 +68,7 @@ def to_job(row: JobRow) -> Job:
             UserError(field=e.get("field"), code=e["code"], message=e["message"])
             for e in row.errors or []
         ],
-        download_url=f"/downloads/{row.id}" if finished_export else None,
+        download_url=f"/downloads/{row.id}" if is_downloadable(row) else None,
     )
 
 

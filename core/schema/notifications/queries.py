@@ -4,11 +4,9 @@ from typing import Annotated
 
 import strawberry
 
-from core.pagination import clean_page_size
 from core.schema.context import Info
-from core.schema.errors import run_query
 from core.schema.notifications.types import Notification, to_notification
-from core.schema.pagination import Connection, to_connection
+from core.schema.pagination import After, Connection, First, run_list, to_connection
 from core.services.notifications import list_notifications
 
 
@@ -21,26 +19,20 @@ class NotificationQueries:
     def notifications(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size.")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
         unread_only: Annotated[
             bool, strawberry.argument(description="Only those not read yet.")
         ] = False,
     ) -> Connection[Notification]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             page = list_notifications(
                 session,
                 ctx.principal,
-                first=clean_page_size(first, ctx.runtime.config.max_page_size),
-                after=after,
+                first=request.size,
+                after=request.after,
                 unread_only=unread_only,
             )
-            return to_connection(
-                page, to_notification, lambda row: row.id, lambda row: row.id
-            )
+            return to_connection(page, to_notification)
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)

@@ -5,10 +5,9 @@ from typing import Annotated
 import strawberry
 
 from core.errors import NotFound
-from core.pagination import clean_page_size
 from core.schema.context import Info
 from core.schema.errors import run_query
-from core.schema.pagination import Connection, to_connection
+from core.schema.pagination import After, Connection, First, run_list, to_connection
 from core.schema.users.types import (
     User,
     UserFilterInput,
@@ -29,12 +28,8 @@ class UserQueries:
         self,
         info: Info,
         domain: Annotated[str, strawberry.argument(description="The domain name.")],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size.")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
         filter: Annotated[
             UserFilterInput | None, strawberry.argument(description="Filters.")
         ] = None,
@@ -42,15 +37,15 @@ class UserQueries:
             UserOrderInput | None, strawberry.argument(description="Order.")
         ] = None,
     ) -> Connection[User]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             row = require_managed_domain(session, ctx.principal, domain)
             order = order_by or UserOrderInput()
             flt = filter or UserFilterInput()
             page = list_users(
                 session,
                 row,
-                first=clean_page_size(first, ctx.runtime.config.max_page_size),
-                after=after,
+                first=request.size,
+                after=request.after,
                 filters=UserFilter(
                     flt.search,
                     flt.status.value if flt.status else None,
@@ -63,10 +58,9 @@ class UserQueries:
                 page,
                 lambda user: to_user(user, row, ctx.runtime),
                 lambda user: sort_value(user, order.field),
-                lambda user: user.id,
             )
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)
 
     @strawberry.field(
         description="One user by address; null when it does not exist or is "

@@ -10,6 +10,7 @@ from plugins.mailing_lists.schema.mutations import (
     subscriber_add,
     subscriber_remove,
     subscribers_export,
+    subscribers_export_csv,
     subscribers_import,
 )
 from plugins.mailing_lists.schema.queries import MailingListQueries
@@ -23,6 +24,7 @@ MUTATIONS = [
     subscriber_remove.SubscriberRemoveMutation,
     subscribers_import.SubscribersImportMutation,
     subscribers_export.SubscribersExportMutation,
+    subscribers_export_csv.SubscribersExportCsvMutation,
     list_command_process.ListCommandProcessMutation,
     list_post.ListPostMutation,
 ]
@@ -44,6 +46,7 @@ OPERATION_RULES = {
     "removeSubscriber": ADMINS,
     "importSubscribers": ADMINS,
     "exportSubscribers": ADMINS,
+    "exportSubscribersCsv": ADMINS,
     "processListCommand": ADMINS,
     "postToList": ADMINS,
 }

@@ -5,10 +5,9 @@ from typing import Annotated
 import strawberry
 
 from core.errors import NotFound
-from core.pagination import clean_page_size
 from core.schema.context import Info
 from core.schema.errors import run_query
-from core.schema.pagination import Connection, to_connection
+from core.schema.pagination import After, Connection, First, run_list, to_connection
 from plugins.mailing_lists import lists, subscribers
 from plugins.mailing_lists.schema.types import (
     MailingList,
@@ -17,10 +16,6 @@ from plugins.mailing_lists.schema.types import (
     to_subscriber,
 )
 
-FirstArg = Annotated[int | None, strawberry.argument(description="Page size.")]
-AfterArg = Annotated[
-    str | None, strawberry.argument(description="Cursor to start after.")
-]
 SearchArg = Annotated[
     str | None, strawberry.argument(description="Part of the address to look for.")
 ]
@@ -35,26 +30,28 @@ class MailingListQueries:
         self,
         info: Info,
         domain: Annotated[str, strawberry.argument(description="The domain name.")],
-        first: FirstArg = None,
-        after: AfterArg = None,
+        first: First = None,
+        after: After = None,
         search: SearchArg = None,
     ) -> Connection[MailingList]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             row = lists.require_lists_domain(
                 session, ctx.runtime, ctx.principal, domain
             )
-            size = clean_page_size(first, ctx.runtime.config.max_page_size)
             page = lists.list_lists(
-                session, row, first=size, after=after, search=search or ""
+                session,
+                row,
+                first=request.size,
+                after=request.after,
+                search=search or "",
             )
             return to_connection(
                 page,
                 lambda item: to_mailing_list(item, row),
                 lambda item: item.local_part,
-                lambda item: item.id,
             )
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)
 
     @strawberry.field(
         description="One mailing list by address; null when it does not exist "
@@ -81,18 +78,15 @@ class MailingListQueries:
         self,
         info: Info,
         list: Annotated[str, strawberry.argument(description="The list's address.")],
-        first: FirstArg = None,
-        after: AfterArg = None,
+        first: First = None,
+        after: After = None,
         search: SearchArg = None,
     ) -> Connection[MailingListSubscriber]:
-        def read(session, ctx):
+        def read(session, ctx, request):
             row, _domain = lists.require_list(session, ctx.runtime, ctx.principal, list)
-            size = clean_page_size(first, ctx.runtime.config.max_page_size)
             page = subscribers.list_subscribers(
-                session, row, first=size, after=after, search=search
+                session, row, first=request.size, after=request.after, search=search
             )
-            return to_connection(
-                page, to_subscriber, lambda item: item.address, lambda item: item.id
-            )
+            return to_connection(page, to_subscriber, lambda item: item.address)
 
-        return run_query(info, read)
+        return run_list(info, first, after, read)

@@ -1,12 +1,15 @@
 """impersonateDomain: a short session acting as a domain administrator."""
 
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
+from core.schema.admin.mutations.common import (
+    ImpersonationSession,
+    run_impersonation,
+)
 from core.schema.context import Info
-from core.schema.errors import UserError, run_mutation
+from core.schema.errors import UserError
 from core.services.impersonation import impersonate_domain
 
 
@@ -24,15 +27,7 @@ class DomainImpersonateInput:
 
 
 @strawberry.type(description="The result of impersonateDomain.")
-class DomainImpersonatePayload:
-    token: str | None = strawberry.field(
-        default=None,
-        description="Send as Authorization: Bearer <token>; `me.impersonatedBy` "
-        "names you. End it with endImpersonation.",
-    )
-    expires_at: datetime | None = strawberry.field(
-        default=None, description="When the session ends by itself."
-    )
+class DomainImpersonatePayload(ImpersonationSession):
     admin: str | None = strawberry.field(
         default=None, description="The administrator the session acts as."
     )
@@ -53,18 +48,11 @@ class DomainImpersonateMutation:
             DomainImpersonateInput, strawberry.argument(description="Whom.")
         ],
     ) -> DomainImpersonatePayload:
-        def act(session, ctx):
-            started = impersonate_domain(
-                session,
-                ctx.principal,
-                name=input.name,
-                admin_email=input.admin_email,
-                ttl=ctx.runtime.config.token_ttl_seconds,
-            )
-            return {
-                "token": started.token,
-                "expires_at": started.expires_at,
-                "admin": started.admin,
-            }
-
-        return run_mutation(info, DomainImpersonatePayload, act)
+        return run_impersonation(
+            info,
+            DomainImpersonatePayload,
+            impersonate_domain,
+            "admin",
+            name=input.name,
+            admin_email=input.admin_email,
+        )

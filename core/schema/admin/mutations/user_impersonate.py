@@ -1,12 +1,15 @@
 """impersonateUser: a short session acting as one user."""
 
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
+from core.schema.admin.mutations.common import (
+    ImpersonationSession,
+    run_impersonation,
+)
 from core.schema.context import Info
-from core.schema.errors import UserError, run_mutation
+from core.schema.errors import UserError
 from core.services.impersonation import impersonate_user
 
 
@@ -16,15 +19,7 @@ class UserImpersonateInput:
 
 
 @strawberry.type(description="The result of impersonateUser.")
-class UserImpersonatePayload:
-    token: str | None = strawberry.field(
-        default=None,
-        description="Send as Authorization: Bearer <token>; `me.impersonatedBy` "
-        "names you. End it with endImpersonation.",
-    )
-    expires_at: datetime | None = strawberry.field(
-        default=None, description="When the session ends by itself."
-    )
+class UserImpersonatePayload(ImpersonationSession):
     user: str | None = strawberry.field(
         default=None, description="The user the session acts as."
     )
@@ -46,17 +41,10 @@ class UserImpersonateMutation:
             UserImpersonateInput, strawberry.argument(description="Whom.")
         ],
     ) -> UserImpersonatePayload:
-        def act(session, ctx):
-            started = impersonate_user(
-                session,
-                ctx.principal,
-                email=input.email,
-                ttl=ctx.runtime.config.token_ttl_seconds,
-            )
-            return {
-                "token": started.token,
-                "expires_at": started.expires_at,
-                "user": started.admin,
-            }
-
-        return run_mutation(info, UserImpersonatePayload, act)
+        return run_impersonation(
+            info,
+            UserImpersonatePayload,
+            impersonate_user,
+            "user",
+            email=input.email,
+        )

@@ -5,8 +5,9 @@ from typing import Annotated
 import strawberry
 
 from core.schema.context import Info
-from core.schema.errors import UserError, run_mutation
-from core.schema.jobs.types import Job, to_job
+from core.schema.errors import UserError
+from core.schema.jobs.types import Job
+from core.schema.messaging.mutations.common import run_send_job
 from core.services.mass_mail import request_mass_email
 from core.services.recipients import RecipientGroup
 
@@ -60,20 +61,14 @@ class MassEmailSendMutation:
             SendMassEmailInput, strawberry.argument(description="The message.")
         ],
     ) -> SendMassEmailPayload:
-        def act(session, ctx):
-            job = request_mass_email(
-                session,
-                ctx.runtime,
-                ctx.principal,
-                group=input.to,
-                domain=input.domain,
-                user=input.user,
-                sender=input.sender,
-                friendly_name=input.to_friendly_name,
-                subject=input.subject,
-                body=input.body,
-                html=input.html,
-            )
-            return {"job": to_job(job)}
-
-        return run_mutation(info, SendMassEmailPayload, act)
+        return run_send_job(
+            info,
+            SendMassEmailPayload,
+            request_mass_email,
+            input,
+            sender=input.sender,
+            friendly_name=input.to_friendly_name,
+            subject=input.subject,
+            body=input.body,
+            html=input.html,
+        )

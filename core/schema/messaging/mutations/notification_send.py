@@ -5,8 +5,9 @@ from typing import Annotated
 import strawberry
 
 from core.schema.context import Info
-from core.schema.errors import UserError, run_mutation
-from core.schema.jobs.types import Job, to_job
+from core.schema.errors import UserError
+from core.schema.jobs.types import Job
+from core.schema.messaging.mutations.common import run_send_job
 from core.services.notifications import request_notification
 from core.services.recipients import RecipientGroup
 
@@ -43,17 +44,11 @@ class NotificationSendMutation:
             SendNotificationInput, strawberry.argument(description="The notice.")
         ],
     ) -> SendNotificationPayload:
-        def act(session, ctx):
-            job = request_notification(
-                session,
-                ctx.runtime,
-                ctx.principal,
-                group=input.to,
-                domain=input.domain,
-                user=input.user,
-                subject=input.subject,
-                body=input.body,
-            )
-            return {"job": to_job(job)}
-
-        return run_mutation(info, SendNotificationPayload, act)
+        return run_send_job(
+            info,
+            SendNotificationPayload,
+            request_notification,
+            input,
+            subject=input.subject,
+            body=input.body,
+        )

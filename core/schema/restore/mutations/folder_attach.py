@@ -5,18 +5,14 @@ from typing import Annotated
 import strawberry
 
 from core.schema.context import Info
-from core.schema.errors import UserError, run_mutation
-from core.schema.jobs.types import Job, to_job
+from core.schema.errors import UserError
+from core.schema.jobs.types import Job
+from core.schema.restore.mutations.common import FolderInput, run_folder_job
 from core.services.restore import request_attach_folder
 
 
 @strawberry.input(description="The folder to attach and whose it is.")
-class AttachFolderInput:
-    email: str = strawberry.field(description="The address of the folder's user.")
-    folder_path: str = strawberry.field(
-        description="The folder as a mail client shows it, components separated "
-        "by \\ or /: Inbox\\Example Folder, Archive/2024."
-    )
+class AttachFolderInput(FolderInput):
     recursive: bool = strawberry.field(
         default=False, description="Also attach the folders found below it."
     )
@@ -43,15 +39,4 @@ class FolderAttachMutation:
         info: Info,
         input: Annotated[AttachFolderInput, strawberry.argument(description="Which.")],
     ) -> AttachFolderPayload:
-        def act(session, ctx):
-            job = request_attach_folder(
-                session,
-                ctx.runtime,
-                ctx.principal,
-                input.email,
-                input.folder_path,
-                input.recursive,
-            )
-            return {"job": to_job(job)}
-
-        return run_mutation(info, AttachFolderPayload, act)
+        return run_folder_job(info, AttachFolderPayload, request_attach_folder, input)

@@ -5,18 +5,14 @@ from typing import Annotated
 import strawberry
 
 from core.schema.context import Info
-from core.schema.errors import UserError, run_mutation
-from core.schema.jobs.types import Job, to_job
+from core.schema.errors import UserError
+from core.schema.jobs.types import Job
+from core.schema.restore.mutations.common import FolderInput, run_folder_job
 from core.services.restore import request_rebuild_folder
 
 
 @strawberry.input(description="The folder to rebuild and whose it is.")
-class RebuildFolderInput:
-    email: str = strawberry.field(description="The address of the folder's user.")
-    folder_path: str = strawberry.field(
-        description="The folder as a mail client shows it, components separated "
-        "by \\ or /: Inbox\\Example Folder, Archive/2024."
-    )
+class RebuildFolderInput(FolderInput):
     recursive: bool = strawberry.field(
         default=False, description="Also rebuild the folders below it."
     )
@@ -44,15 +40,4 @@ class FolderRebuildMutation:
         info: Info,
         input: Annotated[RebuildFolderInput, strawberry.argument(description="Which.")],
     ) -> RebuildFolderPayload:
-        def act(session, ctx):
-            job = request_rebuild_folder(
-                session,
-                ctx.runtime,
-                ctx.principal,
-                input.email,
-                input.folder_path,
-                input.recursive,
-            )
-            return {"job": to_job(job)}
-
-        return run_mutation(info, RebuildFolderPayload, act)
+        return run_folder_job(info, RebuildFolderPayload, request_rebuild_folder, input)

@@ -4,20 +4,14 @@ from typing import Annotated
 
 import strawberry
 
-from core.models import Job as JobRow
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
-from core.schema.jobs.types import Job, to_job
-from core.schema.templates.preview_page import (
-    PreviewPageInput,
-    PropagationPreviewPage,
-    clean_window,
-    to_preview_page,
-)
+from core.schema.jobs.types import Job
+from core.schema.templates.preview_page import PreviewPageInput, PropagationPreviewPage
+from core.schema.templates.propagation_outcome import request_window, to_outcome_fields
 from core.schema.templates.types import (
     PropagationRefusal,
     UserPropagationPreview,
-    to_refusal,
     to_user_preview,
 )
 from core.services.propagation_jobs import request_user_propagation
@@ -105,19 +99,8 @@ class UserDefaultsPropagateMutation:
                 domains=input.domains,
                 dry_run=input.dry_run,
                 run_as_job=input.run_as_job,
-                window=clean_window(
-                    input.preview_page,
-                    input.dry_run,
-                    ctx.runtime.config.max_page_size,
-                ),
+                window=request_window(input, ctx.runtime.config.max_page_size),
             )
-            if isinstance(outcome, JobRow):
-                return {"job": to_job(outcome)}
-            return {
-                "users_changed": outcome.changed,
-                "refused": [to_refusal(item) for item in outcome.refused],
-                "preview": [to_user_preview(item) for item in outcome.preview],
-                "preview_page": to_preview_page(outcome.page),
-            }
+            return to_outcome_fields(outcome, "users_changed", to_user_preview)
 
         return run_mutation(info, UserDefaultsPropagatePayload, act)

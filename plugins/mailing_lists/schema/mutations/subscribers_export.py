@@ -7,7 +7,7 @@ import strawberry
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
 from plugins.mailing_lists.schema.types import MailingListInput
-from plugins.mailing_lists.subscribers import export_subscribers
+from plugins.mailing_lists.subscriber_export import export_subscribers
 
 
 @strawberry.type(description="The result of exportSubscribers.")
@@ -23,7 +23,10 @@ class SubscribersExportPayload:
 
 @strawberry.type
 class SubscribersExportMutation:
-    @strawberry.mutation(description="Export a list's subscribers as CSV.")
+    @strawberry.mutation(
+        description="Export a list's subscribers as CSV text, up to 10,000 "
+        "subscribers (exportSubscribersCsv writes larger lists to a file)."
+    )
     def export_subscribers(
         self,
         info: Info,

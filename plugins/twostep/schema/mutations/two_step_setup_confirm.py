@@ -5,14 +5,8 @@ from typing import Annotated
 import strawberry
 
 from core.schema.context import Info
-from plugins.twostep.accounts import describe
-from plugins.twostep.codes import clock_of
-from plugins.twostep.schema.runner import run_twostep_mutation
-from plugins.twostep.schema.types import (
-    TwoStepCodeInput,
-    TwoStepEnabledPayload,
-    to_account,
-)
+from plugins.twostep.schema.mutations.common import run_method_confirm
+from plugins.twostep.schema.types import TwoStepCodeInput, TwoStepEnabledPayload
 from plugins.twostep.setup import confirm_setup
 
 
@@ -29,16 +23,4 @@ class TwoStepSetupConfirmMutation:
             TwoStepCodeInput, strawberry.argument(description="The app's code.")
         ],
     ) -> TwoStepEnabledPayload:
-        def act(session, ctx):
-            clock = clock_of(ctx.runtime)
-            enabled = confirm_setup(
-                session, ctx.runtime, ctx.principal, input.code, clock
-            )
-            state = describe(session, ctx.runtime, ctx.principal, None)
-            return {
-                "account": to_account(state),
-                "recovery_codes": enabled.recovery_codes,
-                "token": enabled.token,
-            }
-
-        return run_twostep_mutation(info, TwoStepEnabledPayload, act)
+        return run_method_confirm(info, confirm_setup, input.code)
