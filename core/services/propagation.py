@@ -8,8 +8,10 @@ every domain; user defaults to the users of all domains or of the named
 ones. Either way it is one SQL UPDATE in the caller's transaction (see
 ``core.services.propagation_sql``), so it stays fast at any size. A domain
 is refused, reported and left unchanged, when its name would make an
-expanded value invalid (``core.services.template_expansion``) or, for user
-propagation, when a plugin refuses it (``validate_user_propagation``).
+expanded value invalid (``core.services.template_expansion``), when a
+propagated field would not fit the rest of its section there
+(``core.services.propagation_mixes``) or, for user propagation, when a
+plugin refuses it (``validate_user_propagation``).
 """
 
 import logging
@@ -24,6 +26,7 @@ from core.errors import InvalidInput, InvalidInputs, NotFound
 from core.models import Domain
 from core.runtime import Runtime
 from core.services import audit, propagation_sql
+from core.services.propagation_mixes import BrokenMix, broken_mixes
 from core.services.propagation_preview import (
     PreviewPage,
     PreviewWindow,
@@ -107,7 +110,7 @@ def propagate_domain_defaults(
         writes,
         hostname=columns.get("hostname"),
     )
-    refused = _core_refusals(broken)
+    refused = _core_refusals(broken, broken_mixes(session, runtime, "domain", writes))
     excluded = {refusal.domain_id for refusal in refused}
     if dry_run:
         page = preview_domains(session, runtime, writes, columns, window, excluded)
@@ -328,7 +331,10 @@ def _user_refusals(
 ) -> list[Refusal]:
     """Core's refusals, then the judging plugins' of the other domains."""
     broken = broken_expansions(session, runtime, "user", template, writes, scope)
-    refused = _core_refusals(broken)
+    scope_ids = None if scope is None else [domain.id for domain in scope]
+    refused = _core_refusals(
+        broken, broken_mixes(session, runtime, "user", writes, scope_ids)
+    )
     if judges:
         broken_ids = {refusal.domain_id for refusal in refused}
         judged = [domain for domain in scope if domain.id not in broken_ids]
@@ -336,7 +342,12 @@ def _user_refusals(
     return refused
 
 
-def _core_refusals(found: list[BrokenExpansion]) -> list[Refusal]:
+def _core_refusals(
+    expansions: list[BrokenExpansion], mixes: list[BrokenMix]
+) -> list[Refusal]:
+    """One refusal a domain: a broken expansion first, else a broken mix."""
+    refused = {b.domain_id: b for b in mixes} | {b.domain_id: b for b in expansions}
+    found = sorted(refused.values(), key=lambda broken: broken.domain)
     return [Refusal(b.domain_id, b.domain, "core", b.message) for b in found]
 
 

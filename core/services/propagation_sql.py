@@ -98,6 +98,9 @@ class _Sqlite:
     def id_list(self, params: Params, ids: list[int]) -> str:
         return f"SELECT value FROM json_each({params.add(json.dumps(ids))})"
 
+    def removed(self, params: Params, document: str, keys: tuple[str, ...]) -> str:
+        return f"json_remove({document}, {params.add(_path(*keys))})"
+
 
 class _Postgres:
     def value(self, params: Params, value: Any, name_sql: str) -> str:
@@ -144,6 +147,9 @@ class _Postgres:
             f"(CASE WHEN jsonb_typeof({stored}) = 'object' THEN {stored} "
             "ELSE CAST('{}' AS jsonb) END)"
         )
+
+    def removed(self, params: Params, document: str, keys: tuple[str, ...]) -> str:
+        return f"({document} #- {_array(params, keys)})"
 
     def id_list(self, params: Params, ids: list[int]) -> str:
         array = f"CAST({params.add(json.dumps(ids))} AS jsonb)"
@@ -217,6 +223,36 @@ def user_section_counts(
         f'SELECT domain_id, count(*), {columns} FROM "user"{where} '
         f"GROUP BY 1, {positions}"
     )
+    return statement, params.values
+
+
+def section_remainders(
+    dialect: str,
+    scope: str,
+    section: str,
+    fields: list[str],
+    domain_ids: list[int] | None,
+    *,
+    per_domain: bool = False,
+):
+    """Distinct stored values of ``section`` less ``fields`` (dotted paths).
+
+    Grouped with their row counts; with ``per_domain``, each distinct
+    (domain id, remainder) pair instead. ``scope`` is "domain" or "user";
+    ``domain_ids`` limits the rows to those domains (None: all).
+    """
+    sql, params = dialect_of(dialect), Params()
+    rest = sql.stored(params, (section,))
+    for name in fields:
+        rest = sql.removed(params, rest, tuple(name.split(".")))
+    table, owner = ("domain", "id") if scope == "domain" else ('"user"', "domain_id")
+    where = ""
+    if domain_ids is not None:
+        where = f" WHERE {owner} IN ({sql.id_list(params, domain_ids)})"
+    if per_domain:
+        statement = f"SELECT DISTINCT {owner}, {rest} FROM {table}{where}"
+    else:
+        statement = f"SELECT {rest}, count(*) FROM {table}{where} GROUP BY 1"
     return statement, params.values
 
 

@@ -168,11 +168,14 @@ def field_errors(exc: ValidationError, prefix: str) -> list[InvalidInput]:
 
 
 def _read_leniently(model: type[SectionModel], raw: dict) -> SectionModel:
-    values = {}
+    # Each stored value is kept only if it validates beside those kept so
+    # far, so rules spanning fields (two-step FORCED while off) can't fail
+    # the final read: a value breaking one falls back to its default.
+    values: dict = {}
     for name in model.model_fields:
         if name in raw:
             try:
-                model.model_validate({name: raw[name]})
+                model.model_validate({**values, name: raw[name]})
             except ValidationError:
                 continue
             values[name] = raw[name]

@@ -1,0 +1,204 @@
+"""Fields propagated into sections whose rules span several fields.
+
+A template is valid as a whole, but one of its fields copied into a
+domain's own section may not be: two-step FORCED where the domain keeps
+two-step off, external delivery where it names no host. Sections with such
+rules (a model validator, or a field validator that reads the fields
+before it) are checked here before a field propagation; the others need
+no check, as each of their fields is valid on its own.
+
+The check reads the distinct stored values of the section, less the
+fields being written (one grouped query: most domains share them), merges
+the template's values into each, and validates it once. The domains or
+users holding a value that fails are found by a second query, made only
+then, and their domains are refused with the reason, as for a broken
+expansion.
+"""
+
+import inspect
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from core.models import Domain
+from core.runtime import Runtime
+from core.services import propagation_sql
+from core.services.propagation_sql import SettingWrite
+from core.services.templates import PROBE, expand_variables
+from core.settings.registry import field_errors
+from core.settings.section import Scope
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BrokenMix:
+    """A domain whose own settings the propagated fields would not fit."""
+
+    domain_id: int
+    domain: str
+    message: str
+
+
+def broken_mixes(
+    session: Session,
+    runtime: Runtime,
+    scope: Scope,
+    writes: list[SettingWrite],
+    domain_ids: list[int] | None = None,
+) -> list[BrokenMix]:
+    """The domains where a written field would break a rule of its section.
+
+    ``writes`` are the template values to copy (variables unexpanded);
+    ``domain_ids`` the domains the propagation reaches (None: all). For
+    users, a domain is broken when one of its users would be.
+    """
+    failing: dict[int, str] = {}
+    for section, fields in _coupled_writes(runtime, scope, writes).items():
+        model = runtime.registry.get(scope, section).model
+        bad = _failing_remainders(session, scope, section, fields, model, domain_ids)
+        if bad:
+            rows = _rows_holding(session, scope, section, fields, domain_ids, bad)
+            for domain_id, message in rows.items():
+                failing.setdefault(domain_id, message)
+    if not failing:
+        return []
+    logger.info("Propagated fields would not fit %d domains.", len(failing))
+    names = _names(session, list(failing))
+    return [
+        BrokenMix(domain_id, names[domain_id], failing[domain_id])
+        for domain_id in sorted(failing, key=names.__getitem__)
+    ]
+
+
+def spans_fields(model: type[BaseModel]) -> bool:
+    """Whether the model (or a model nested in it) checks fields together."""
+    return _spans_fields(model)
+
+
+@cache
+def _spans_fields(model: type[BaseModel]) -> bool:
+    decorators = model.__pydantic_decorators__
+    if decorators.model_validators:
+        return True
+    for decorator in decorators.field_validators.values():
+        # (value, info): pydantic passes ``info``, whose ``data`` holds
+        # the fields validated before this one.
+        if len(inspect.signature(decorator.func).parameters) > 1:
+            return True
+    return any(
+        isinstance(kind, type) and issubclass(kind, BaseModel) and _spans_fields(kind)
+        for kind in (info.annotation for info in model.model_fields.values())
+    )
+
+
+def _coupled_writes(
+    runtime: Runtime, scope: Scope, writes: list[SettingWrite]
+) -> dict[str, list[SettingWrite]]:
+    """Field writes (not whole sections) into sections with spanning rules."""
+    found: dict[str, list[SettingWrite]] = defaultdict(list)
+    for write in writes:
+        if write.field is None:
+            continue
+        if spans_fields(runtime.registry.get(scope, write.section).model):
+            found[write.section].append(write)
+    return found
+
+
+def _failing_remainders(
+    session: Session,
+    scope: Scope,
+    section: str,
+    writes: list[SettingWrite],
+    model: type[BaseModel],
+    domain_ids: list[int] | None,
+) -> dict[str, str]:
+    """Each distinct remainder that fails once merged, with the first error."""
+    statement, params = propagation_sql.section_remainders(
+        _dialect(session), scope, section, [w.field for w in writes], domain_ids
+    )
+    failing = {}
+    for stored, _count in session.execute(text(statement), params):
+        rest = _document(stored)
+        message = _merge_error(model, section, rest, writes)
+        if message is not None:
+            failing[_key(rest)] = message
+    return failing
+
+
+def _rows_holding(
+    session: Session,
+    scope: Scope,
+    section: str,
+    writes: list[SettingWrite],
+    domain_ids: list[int] | None,
+    failing: dict[str, str],
+) -> dict[int, str]:
+    """The domains with a row holding one of the failing remainders."""
+    statement, params = propagation_sql.section_remainders(
+        _dialect(session),
+        scope,
+        section,
+        [w.field for w in writes],
+        domain_ids,
+        per_domain=True,
+    )
+    found: dict[int, str] = {}
+    for domain_id, stored in session.execute(text(statement), params):
+        message = failing.get(_key(_document(stored)))
+        if message is not None:
+            found.setdefault(domain_id, message)
+    return found
+
+
+def _merge_error(
+    model: type[BaseModel], section: str, rest: dict, writes: list[SettingWrite]
+) -> str | None:
+    merged = json.loads(json.dumps(rest))
+    for write in writes:
+        *parents, last = write.field.split(".")
+        node = merged
+        for key in parents:
+            # As the UPDATE does, a missing object is created on the way.
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        # %domain% stands for a name here; names that outgrow the stand-in
+        # are template_expansion's concern.
+        node[last] = expand_variables(write.value, PROBE)
+    try:
+        model.model_validate(merged)
+    except ValidationError as exc:
+        error = field_errors(exc, f"settings.{section}")[0]
+        paths = ", ".join(write.path for write in writes)
+        return f"{paths} from the template would not fit its other settings: " + (
+            error.message
+        )
+    return None
+
+
+def _document(stored: Any) -> dict:
+    if stored is None:
+        return {}
+    value = json.loads(stored) if isinstance(stored, str) else stored
+    return value if isinstance(value, dict) else {}
+
+
+def _key(document: dict) -> str:
+    return json.dumps(document, sort_keys=True)
+
+
+def _names(session: Session, ids: list[int]) -> dict[int, str]:
+    rows = session.execute(select(Domain.id, Domain.name).where(Domain.id.in_(ids)))
+    return dict(rows.all())
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
