@@ -12,3 +12,10 @@ def to_camel(name: str) -> str:
 
 def to_snake(name: str) -> str:
     return _UPPER.sub("_", name).lower()
+
+
+def quoted(value: str, limit: int = 80) -> str:
+    """``value`` quoted for an error message, cut to ``limit`` characters."""
+    if len(value) <= limit:
+        return repr(value)
+    return repr(value[:limit]) + f"… ({len(value)} characters)"

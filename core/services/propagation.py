@@ -42,7 +42,7 @@ from core.services.templates import (
     read_template_settings,
 )
 from core.settings.section import Scope
-from core.text import to_camel
+from core.text import quoted, to_camel
 from core.validation import clean_domain_name
 
 logger = logging.getLogger(__name__)
@@ -301,7 +301,9 @@ def chosen_domains(session: Session, names: list[str] | None) -> list[Domain] | 
 
 def _no_domain(raw: str, index: int) -> NotFound:
     return NotFound(
-        f"No domain named {raw!r}.", field=f"domains.{index}", code="DOMAIN_NOT_FOUND"
+        f"No domain named {quoted(raw)}.",
+        field=f"domains.{index}",
+        code="DOMAIN_NOT_FOUND",
     )
 
 

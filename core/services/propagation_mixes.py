@@ -4,8 +4,8 @@ A template is valid as a whole, but one of its fields copied into a
 domain's own section may not be: two-step FORCED where the domain keeps
 two-step off, external delivery where it names no host. Sections with such
 rules (a model validator, or a field validator that reads the fields
-before it) are checked here before a field propagation; the others need
-no check, as each of their fields is valid on its own.
+declared before it) are checked here before a propagation of a field such
+a rule judges; other fields need no check, as each is valid on its own.
 
 The check reads the distinct stored values of the section, less the
 fields being written (one grouped query: most domains share them), merges
@@ -85,17 +85,34 @@ def spans_fields(model: type[BaseModel]) -> bool:
 
 @cache
 def _spans_fields(model: type[BaseModel]) -> bool:
+    return any(is_coupled(model, name) for name in model.model_fields)
+
+
+@cache
+def is_coupled(model: type[BaseModel], name: str) -> bool:
+    """Whether a rule of ``model`` judges field ``name`` with other fields."""
     decorators = model.__pydantic_decorators__
-    if decorators.model_validators:
+    if decorators.model_validators or _nests_spanning_model(model, name):
         return True
+    order = list(model.model_fields)
     for decorator in decorators.field_validators.values():
-        # (value, info): pydantic passes ``info``, whose ``data`` holds
-        # the fields validated before this one.
-        if len(inspect.signature(decorator.func).parameters) > 1:
+        # (value, info): pydantic passes ``info``, whose ``data`` holds the
+        # fields declared before the one validated, so such a validator
+        # couples its fields with every field declared before them.
+        if len(inspect.signature(decorator.func).parameters) < 2:
+            continue
+        if "*" in decorator.info.fields:
             return True
-    return any(
-        isinstance(kind, type) and issubclass(kind, BaseModel) and _spans_fields(kind)
-        for kind in (info.annotation for info in model.model_fields.values())
+        judged = [order.index(field) for field in decorator.info.fields]
+        if name in decorator.info.fields or order.index(name) < max(judged):
+            return True
+    return False
+
+
+def _nests_spanning_model(model: type[BaseModel], name: str) -> bool:
+    kind = model.model_fields[name].annotation
+    return (
+        isinstance(kind, type) and issubclass(kind, BaseModel) and (_spans_fields(kind))
     )
 
 
@@ -107,7 +124,8 @@ def _coupled_writes(
     for write in writes:
         if write.field is None:
             continue
-        if spans_fields(runtime.registry.get(scope, write.section).model):
+        model = runtime.registry.get(scope, write.section).model
+        if is_coupled(model, write.field.split(".")[0]):
             found[write.section].append(write)
     return found
 

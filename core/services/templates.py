@@ -23,6 +23,7 @@ from core.principal import Principal
 from core.runtime import Runtime
 from core.services.settings_access import clean_settings_patch
 from core.settings.section import Scope, SectionModel
+from core.text import to_camel
 from core.validation import DOMAIN_VARIABLE, clean_hostname, normalise_hostname
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def update_domain_template(
 
     document = _load(session, "domain")
     if hostname is not None:
+        validate_no_probe({"hostname": hostname}, prefix="")
         document["hostname"] = clean_hostname(hostname)
     if status is not None:
         document["status"] = clean_domain_status(status)
@@ -197,6 +199,7 @@ def _complete(runtime: Runtime, scope: Scope, stored: dict | None) -> dict:
 
 
 def _patched(session, runtime, principal, scope, stored, patch) -> dict:
+    validate_no_probe(patch)
     # Sections of plugins now disabled stay stored, for when they return.
     document = {**(stored or {}), **_complete(runtime, scope, stored)}
     probe_patch = substitute(patch, DOMAIN_VARIABLE, PROBE)
@@ -211,6 +214,43 @@ def _patched(session, runtime, principal, scope, stored, patch) -> dict:
     except InvalidInput as exc:
         raise _with_variable(exc) from None
     return substitute(patched, PROBE, DOMAIN_VARIABLE)
+
+
+def validate_no_probe(patch: dict, prefix: str = "settings") -> None:
+    """Refuse the stand-in name in a template value: it would read back as
+    ``%domain%`` (``RESERVED_NAME``)."""
+    errors = [
+        InvalidInput(
+            f"{path} may not hold {PROBE!r}, which stands for %domain% here.",
+            field=path,
+            code="RESERVED_NAME",
+        )
+        for path in _paths_holding_probe(patch, prefix)
+    ]
+    if errors:
+        raise InvalidInputs(errors)
+
+
+def _paths_holding_probe(value: Any, path: str) -> list[str]:
+    if isinstance(value, str):
+        return [path] if PROBE in value.lower() else []
+    if isinstance(value, dict):
+        return [
+            found
+            for key, item in value.items()
+            for found in _paths_holding_probe(item, _joined(path, to_camel(key)))
+        ]
+    if isinstance(value, list):
+        return [
+            found
+            for index, item in enumerate(value)
+            for found in _paths_holding_probe(item, _joined(path, str(index)))
+        ]
+    return []
+
+
+def _joined(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
 def _with_variable(exc: InvalidInput) -> InvalidInput:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from core.errors import InvalidInput, InvalidInputs, PluginError
 from core.settings.section import Scope, SectionModel, SectionSpec
-from core.text import to_camel, to_snake
+from core.text import quoted, to_camel, to_snake
 
 
 class SettingsRegistry:
@@ -123,7 +123,7 @@ class SettingsRegistry:
         spec = self._specs[scope].get(name)
         if spec is None:
             raise InvalidInput(
-                f"Unknown settings section {name!r}.",
+                f"Unknown settings section {quoted(name)}.",
                 field=f"{prefix}.{name}",
                 code="UNKNOWN_SETTING",
             )
@@ -139,7 +139,7 @@ def _nested_model(annotation: Any) -> type[SectionModel] | None:
 
 def _unknown(path: str) -> InvalidInput:
     return InvalidInput(
-        f"Unknown setting {path!r}.", field="settings", code="UNKNOWN_SETTING"
+        f"Unknown setting {quoted(path)}.", field="settings", code="UNKNOWN_SETTING"
     )
 
 

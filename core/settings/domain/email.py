@@ -60,7 +60,9 @@ class EmailSettings(SectionModel):
             )
         needs_host = self.inbound_delivery is InboundDelivery.EXTERNAL_HOST
         if needs_host and not self.inbound_host:
-            raise ValueError("inbound_host is required for external host delivery")
+            raise ValueError(
+                "inboundHost is required when inboundDelivery is EXTERNAL_HOST"
+            )
         return self
 
 

@@ -10,7 +10,7 @@ from core.principal import Principal, Role
 from core.runtime import build_runtime
 from core.services.domains import DomainCreate, create_domain, update_domain
 from core.services.propagation import propagate_domain_defaults, propagate_user_defaults
-from core.services.propagation_mixes import spans_fields
+from core.services.propagation_mixes import is_coupled, spans_fields
 from core.services.templates import update_domain_template, update_user_template
 from core.services.users import add_user
 from core.settings.domain.email import EmailSettings
@@ -146,6 +146,21 @@ def test_stored_mix_breaking_rule_reads_leniently(runtime, domains):
 )
 def test_spanning_rules_are_found_on_models(model, spans):
     assert spans_fields(model) is spans
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "coupled"),
+    [
+        (MiscSettings, "logout_url_enabled", True),
+        (MiscSettings, "logout_url", True),
+        (MiscSettings, "calendar_auto_clean_months", False),
+        (EmailSettings, "disable_greylisting", True),
+        (LimitsSettings, "disk_space_mb", False),
+    ],
+    ids=["before-validated", "validated", "after-validated", "model-rule", "none"],
+)
+def test_fields_judged_together_are_found(model, field, coupled):
+    assert is_coupled(model, field) is coupled
 
 
 @pytest.fixture

@@ -116,6 +116,26 @@ def test_template_rejects_bad_hostname_pattern(runtime):
     assert (caught.value.field, caught.value.code) == ("hostname", "INVALID_DOMAIN")
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"hostname": "mx.Domain-Variable.invalid"}, "hostname"),
+        (
+            {"settings": {"misc": {"logout_url": "https://domain-variable.invalid/"}}},
+            "settings.misc.logoutUrl",
+        ),
+    ],
+    ids=["hostname", "setting"],
+)
+def test_template_refuses_the_stand_in_name(runtime, change, field):
+    with pytest.raises(InvalidInputs) as caught:
+        change_domain_template(runtime, **change)
+
+    assert [(e.field, e.code) for e in caught.value.errors] == [
+        (field, "RESERVED_NAME")
+    ]
+
+
 def test_template_refuses_gateway_the_server_lacks(runtime):
     with pytest.raises(InvalidInputs) as caught:
         change_domain_template(
