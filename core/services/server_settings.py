@@ -79,15 +79,22 @@ def read_server_settings(session: Session) -> ServerSettings:
 
 
 def update_server_settings(session: Session, changes: dict) -> ServerSettings:
-    """Merge and validate changes; nothing is stored if any field fails."""
-    # Limitation: a gateway or address taken off a list stays set on the
-    # domains that chose it — clearing or refusing it here would lift it.
-    current = read_server_settings(session).model_dump()
+    """Merge and validate changes; nothing is stored if any field fails.
+
+    A gateway or outbound address taken off its list becomes null in the
+    domain template and in every domain that chose it, in the same
+    transaction (``core.services.server_choices``).
+    """
+    # Imported here: server_choices imports this module.
+    from core.services.server_choices import clear_withdrawn_choices
+
+    current = read_server_settings(session)
     try:
-        settings = ServerSettings.model_validate({**current, **changes})
+        settings = ServerSettings.model_validate({**current.model_dump(), **changes})
     except ValidationError as exc:
         raise InvalidInputs(field_errors(exc, "input")) from None
     row = session.get(ServerSetting, KEY) or ServerSetting(key=KEY)
     row.value = settings.model_dump()
     session.add(row)
+    clear_withdrawn_choices(session, current, settings)
     return settings
