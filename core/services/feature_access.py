@@ -8,7 +8,7 @@ that field, in the transaction that changes it:
 
 - ``sync_user_access`` when a user is created or an update asks for it;
 - ``refuse_propagation`` before user defaults reach a domain, refusing a
-  domain whose accounts can't cover every user;
+  domain whose accounts left can't cover its users without access;
 - ``apply_propagation`` after, giving or taking accounts as each user's
   stored field now says and recounting the tallies.
 
@@ -33,16 +33,20 @@ from core.principal import Principal
 from core.runtime import Runtime
 from core.services.export_columns import ExportColumn
 from core.services.feature_accounts import (
+    AccountUsage,
     CountedFeature,
     access_expression,
     ensure_usage_rows,
+    forget_tallies,
     grant,
     has_access,
+    read_tallies,
     read_usage,
     require_management,
     revoke,
     show_access,
 )
+from core.services.templates import read_template_settings
 from core.settings.section import SectionSpec
 
 logger = logging.getLogger(__name__)
@@ -122,7 +126,7 @@ class CountedFeatureHooks:
     def validate_user_propagation(
         self, session: Session, runtime: Runtime, domain: Domain, changes: dict
     ) -> str | None:
-        return refuse_propagation(runtime, self.feature, domain, changes)
+        return refuse_propagation(session, runtime, self.feature, domain, changes)
 
     @hookimpl
     def after_user_propagation(
@@ -145,11 +149,13 @@ def sync_user_access(
     """Give or take access as the user's ``<section>.enabled`` now says.
 
     Runs for a new user and for an update that asked for the field. Access
-    the caller asked for is refused beyond the domain's accounts, or to a
-    domain administrator while user management is off; access only the
-    user template gave is granted while accounts remain and otherwise left
-    off (the new user's section then says so), so that a template with
-    access on never blocks creating users in a domain without accounts.
+    the caller asked for, even by repeating the user template, is refused
+    beyond the domain's accounts, or to a domain administrator while user
+    management is off (repeating the template for a new user excepted: it
+    would give the same); access only the template gave is granted while
+    accounts remain and otherwise left off (the new user's section then
+    says so), so that a template with access on never blocks creating
+    users in a domain without accounts.
     """
     asked = "enabled" in requested.get(feature.section, {})
     if not (created or asked):
@@ -160,7 +166,9 @@ def sync_user_access(
     usage = read_usage(session, runtime, feature, domain)
     field = f"settings.{feature.section}.enabled"
     if asked and principal is not None:
-        require_management(principal, feature, usage, field=field)
+        _require_choice(
+            session, runtime, principal, feature, usage, created=created, wanted=wanted
+        )
     if not wanted:
         revoke(session, feature, user)
         return
@@ -179,18 +187,59 @@ def sync_user_access(
         )
 
 
+def _require_choice(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    feature: CountedFeature,
+    usage: AccountUsage,
+    *,
+    created: bool,
+    wanted: bool,
+) -> None:
+    """Refuse a domain administrator's choice while user management is off.
+
+    A new user's value equal to the user template's is no choice: a form
+    prefilled from the template repeats it, and leaving it out would give
+    the same.
+    """
+    if principal.is_system_admin or usage.user_management:
+        return
+    if created:
+        template = read_template_settings(session, runtime, "user")
+        if runtime.registry.read("user", template, feature.section).enabled == wanted:
+            return
+    field = f"settings.{feature.section}.enabled"
+    require_management(principal, feature, usage, field=field)
+
+
 def refuse_propagation(
-    runtime: Runtime, feature: CountedFeature, domain: Domain, changes: dict
+    session: Session,
+    runtime: Runtime,
+    feature: CountedFeature,
+    domain: Domain,
+    changes: dict,
 ) -> str | None:
-    """Why giving every user of ``domain`` access would exceed its accounts."""
+    """Why giving access to the users of ``domain`` without it would exceed
+    the accounts it has left; None when they suffice or none would change.
+
+    Users who have access keep their accounts, also where they outnumber
+    accounts lowered since, so only the others are counted.
+    """
     if changes.get(feature.section, {}).get("enabled") is not True:
         return None
     accounts = runtime.registry.read("domain", domain.settings, feature.section)
+    # A domain with as many accounts as users can't be short: no read.
     if domain.user_count <= accounts.accounts:
         return None
+    used = read_tallies(session, feature).get(domain.id, 0)
+    without = domain.user_count - used
+    left = max(accounts.accounts - used, 0)
+    if without <= left:
+        return None
     return (
-        f"{domain.name} has {accounts.accounts} {feature.label} accounts for "
-        f"{domain.user_count} users."
+        f"{domain.name} has {without} users without {feature.label} access and "
+        f"{left} of its {accounts.accounts} {feature.label} accounts left."
     )
 
 
@@ -206,8 +255,9 @@ def apply_propagation(
     Runs after the propagated settings were written. Each user's stored
     field decides, not membership of the domain, so a user created or
     changed by another transaction meanwhile keeps what its own settings
-    say. A domain left over its accounts (users created since the check)
-    aborts the whole propagation.
+    say. A domain given accounts here and left over its accounts (users
+    created since the check) aborts the whole propagation; one that was
+    over already (accounts lowered since) and gained none passes.
     """
     if changes.get(feature.section, {}).get("enabled") is None or not domain_ids:
         return
@@ -215,7 +265,7 @@ def apply_propagation(
     enabled = func.coalesce(
         User.settings[(feature.section, "enabled")].as_boolean(), false()
     )
-    _insert_accounts(session, feature, domain_ids, enabled)
+    gained = _insert_accounts(session, feature, domain_ids, enabled)
     users_without = select(User.id).where(User.domain_id.in_(domain_ids), ~enabled)
     session.execute(
         delete(FeatureAccount).where(
@@ -225,13 +275,15 @@ def apply_propagation(
         )
     )
     _recount(session, feature, domain_ids)
-    if changes[feature.section]["enabled"]:
-        _check_within_accounts(session, runtime, feature, domain_ids)
+    if changes[feature.section]["enabled"] and gained:
+        _check_within_accounts(session, runtime, feature, sorted(gained))
 
 
 def _insert_accounts(
     session: Session, feature: CountedFeature, domain_ids: list[int], enabled
-) -> None:
+) -> set[int]:
+    """Give accounts to users whose field is on and who have none; return the
+    ids of the domains that gained any."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     granted = select(
@@ -248,12 +300,17 @@ def _insert_accounts(
         ),
     )
     columns = ["domain_id", "user_id", "feature", "granted_by", "granted_at"]
-    session.execute(
-        insert(FeatureAccount).from_select(columns, granted).on_conflict_do_nothing()
+    statement = (
+        insert(FeatureAccount)
+        .from_select(columns, granted)
+        .on_conflict_do_nothing()
+        .returning(FeatureAccount.domain_id)
     )
+    return set(session.execute(statement).scalars())
 
 
 def _recount(session: Session, feature: CountedFeature, domain_ids: list[int]) -> None:
+    forget_tallies(session, feature.name)
     counted = (
         select(func.count(FeatureAccount.id))
         .where(

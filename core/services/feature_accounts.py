@@ -27,6 +27,9 @@ from core.services.users import require_user, require_user_admin
 
 logger = logging.getLogger(__name__)
 
+# The key in ``Session.info`` under which ``read_tallies`` keeps its copy.
+TALLIES = "feature_account_tallies"
+
 
 @dataclass(frozen=True)
 class CountedFeature:
@@ -165,6 +168,7 @@ def grant(
         )
         .values(used=FeatureAccountUsage.used + 1)
     )
+    forget_tallies(session, feature.name)
     if result.rowcount != 1:
         raise LimitReached(
             f"{domain.name} already uses its {accounts} {feature.label} accounts.",
@@ -211,6 +215,29 @@ def ensure_usage_rows(session: Session, domain_ids: list[int], feature: str) -> 
     )
 
 
+def read_tallies(session: Session, feature: CountedFeature) -> dict[int, int]:
+    """Accounts in use of ``feature`` by domain id, read once a transaction.
+
+    A domain without a tally row uses none. A propagation judges its
+    domains one at a time, and one read serves them all; every change to a
+    tally in the transaction drops the copy (``forget_tallies``).
+    """
+    key = (TALLIES, feature.name)
+    if key not in session.info:
+        rows = session.execute(
+            select(FeatureAccountUsage.domain_id, FeatureAccountUsage.used).where(
+                FeatureAccountUsage.feature == feature.name
+            )
+        )
+        session.info[key] = {domain_id: used for domain_id, used in rows}
+    return session.info[key]
+
+
+def forget_tallies(session: Session, feature: str) -> None:
+    """Drop the copy ``read_tallies`` keeps; call on every change to a tally."""
+    session.info.pop((TALLIES, feature), None)
+
+
 def revoke(session: Session, feature: CountedFeature, user: User) -> None:
     result = session.execute(
         delete(FeatureAccount).where(
@@ -222,6 +249,7 @@ def revoke(session: Session, feature: CountedFeature, user: User) -> None:
 
 
 def _release(session: Session, domain_id: int, feature: str) -> None:
+    forget_tallies(session, feature)
     session.execute(
         update(FeatureAccountUsage)
         .where(

@@ -195,7 +195,7 @@ def create_user(
     domain = require_managed_domain(session, principal, domain_name, field="email")
     fields = _clean_create_fields(runtime, domain, data, f"{local_part}@{domain.name}")
     stored = read_template_settings(session, runtime, "user")
-    template = settings = expand_variables(stored, domain.name)
+    settings = expand_variables(stored, domain.name)
     patch: dict = {}
     if data.settings:
         patch = clean_settings_patch(session, runtime, principal, "user", data.settings)
@@ -225,29 +225,12 @@ def create_user(
         setattr(user, name, value)
     session.add(user)
     _create_user_folder(session, domain, local_part)
-    requested = _beyond_template(patch, template)
-    announce_new_user(session, runtime, principal, user, domain, requested)
+    # Every value given counts as asked for, even one equal to the
+    # template's: plugins then refuse what they can't grant instead of
+    # quietly falling back as they do for what only the template gave.
+    announce_new_user(session, runtime, principal, user, domain, patch)
     on_commit(session, lambda: logger.info("Created user %s.", data.email))
     return user, domain
-
-
-def _beyond_template(patch: dict, template: dict) -> dict:
-    """The caller's settings that differ from the template's.
-
-    A client that sends a form prefilled from the template asks for
-    nothing by repeating it; plugins judge only real choices.
-    """
-    requested: dict = {}
-    for section, changes in patch.items():
-        given = template.get(section) or {}
-        differing = {
-            name: value
-            for name, value in changes.items()
-            if getattr(value, "value", value) != given.get(name)
-        }
-        if differing:
-            requested[section] = differing
-    return requested
 
 
 def announce_new_user(
