@@ -71,8 +71,22 @@ def serve(host: str | None, port: int | None) -> None:
     app = create_app(runtime)
     host = host or runtime.config.host
     port = port or runtime.config.port
+    proxies = runtime.config.trusted_proxies
     logger.info("Listening on http://%s:%d/graphql.", host, port)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    logger.info(
+        "Taking client addresses from X-Forwarded-For of %s.",
+        ", ".join(proxies) or "no proxy",
+    )
+    # Passed even when empty: left unset, uvicorn would fall back to its own
+    # FORWARDED_ALLOW_IPS and trust what this setting does not.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=list(proxies),
+    )
 
 
 @main.command()

@@ -1,5 +1,6 @@
 """Configuration read from ``MAILPLANE_*`` environment variables."""
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -8,6 +9,9 @@ from pathlib import Path
 from core.errors import ConfigurationError
 
 DEFAULT_PORT = 8025
+# What uvicorn trusts when told nothing, so that an unset variable changes
+# nothing for a server already behind a proxy on the same machine.
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,8 @@ class Config:
     database_url: str = ""
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
+    # Peers whose X-Forwarded-For names the client; empty trusts no proxy.
+    trusted_proxies: tuple[str, ...] = DEFAULT_TRUSTED_PROXIES
     admin_password: str | None = None
     broker_url: str = ""
     broker_namespace: str = "mailplane"
@@ -70,6 +76,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         database_url=get("MAILPLANE_DATABASE_URL", ""),
         host=get("MAILPLANE_HOST", "127.0.0.1"),
         port=_int(env, "MAILPLANE_PORT", DEFAULT_PORT, low=1, high=65535),
+        trusted_proxies=_proxies(env, "MAILPLANE_TRUSTED_PROXIES"),
         admin_password=get("MAILPLANE_ADMIN_PASSWORD") or None,
         broker_url=get("MAILPLANE_BROKER_URL", ""),
         broker_namespace=_name(env, "MAILPLANE_BROKER_NAMESPACE", "mailplane"),
@@ -125,6 +132,27 @@ def _bool(env, name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise ConfigurationError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _proxies(env, name: str) -> tuple[str, ...]:
+    """IP addresses and networks, normalised; set but empty means none."""
+    raw = env.get(name)
+    if raw is None:
+        return DEFAULT_TRUSTED_PROXIES
+    items = raw.split(",")
+    try:
+        return tuple(_proxy(item.strip()) for item in items if item.strip())
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"{name} must list IP addresses or networks (10.0.0.0/8) separated "
+            f"by commas, or be empty to trust no proxy: {exc}."
+        ) from None
+
+
+def _proxy(item: str) -> str:
+    if "/" in item:
+        return str(ipaddress.ip_network(item, strict=False))
+    return str(ipaddress.ip_address(item))
 
 
 def _optional_path(raw: str | None) -> Path | None:

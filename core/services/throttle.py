@@ -1,8 +1,8 @@
 """Login throttling: failed logins per account and per client address.
 
 Counts live in the database (``login_failure``), so every server process
-and worker sees the same ones. Each key (an account as typed, a client
-address) has a rule: after ``free`` failures every further attempt must
+and worker sees the same ones. Each key (an account, a client address)
+has a rule: after ``free`` failures every further attempt must
 wait a delay that doubles with each failure (up to ``max_delay``); from
 ``lock_after`` failures on the key is locked for ``lock_seconds``.
 Failures are forgotten ``forget_seconds`` after the last one; a success
@@ -13,6 +13,13 @@ An attempt that is throttled checks no credentials and counts nothing;
 it gets ``TOO_MANY_ATTEMPTS`` whether or not the account exists. Every
 login field calls the throttle, so the aliases and batches of one
 request count as separate attempts.
+
+An account is counted once whichever of its domain's names it is typed
+with (``user@alias.test`` is ``user@a.test``): under its user when the
+name resolves to one, else under the name rewritten to the domain's own
+name, so that aliases sharing a count tells nothing about who exists. The address is the
+one the server reports for the client: the peer's, or the one a trusted
+proxy forwarded (``MAILPLANE_TRUSTED_PROXIES``).
 
 Two ways to call it:
 
@@ -33,16 +40,17 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.db import on_rollback, session_scope
-from core.errors import MailplaneError
-from core.models import LoginFailure
+from core.errors import InvalidInput, MailplaneError
+from core.models import Domain, DomainAlias, LoginFailure, User
 from core.models.base import as_utc, utcnow
+from core.services.user_fields import split_mailbox_address
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +104,9 @@ def guard_login(
     policy: ThrottlePolicy = POLICY,
 ) -> None:
     """Refuse a throttled attempt; count a failure if the transaction fails."""
-    keys = _keys(account, address, policy)
-    _refuse_if_waiting(session, keys, policy)
+    _refuse_if_waiting(session, _keys(session, account, address, policy), policy)
     engine = session.get_bind()
-    on_rollback(session, lambda: _record_in(engine, keys, policy))
+    on_rollback(session, lambda: _record_in(engine, account, address, policy))
 
 
 def check_login(
@@ -110,9 +117,8 @@ def check_login(
     policy: ThrottlePolicy = POLICY,
 ) -> None:
     """Raise ``TooManyAttempts`` if an attempt must wait now."""
-    keys = _keys(account, address, policy)
     with session_scope(engine, write=False) as session:
-        _refuse_if_waiting(session, keys, policy)
+        _refuse_if_waiting(session, _keys(session, account, address, policy), policy)
 
 
 def record_login_failure(
@@ -123,24 +129,46 @@ def record_login_failure(
     policy: ThrottlePolicy = POLICY,
 ) -> None:
     """Count a failed attempt, in a transaction of its own."""
-    _record_in(engine, _keys(account, address, policy), policy)
+    _record_in(engine, account, address, policy)
 
 
 # Keys and their rules.
 
 
 def _keys(
-    account: str, address: str | None, policy: ThrottlePolicy
+    session: Session, account: str, address: str | None, policy: ThrottlePolicy
 ) -> dict[str, ThrottleRule]:
     """Key hashes and their rules; raw usernames are never stored."""
-    # Limitation: the address is the peer's, so behind a reverse proxy every
-    # client shares the proxy's, and an account counts apart under each of
-    # its domain's aliases — a trusted-proxy setting and keying accounts by
-    # user id once resolved would lift both.
-    keys = {_hash("account", account.strip().lower()): policy.account}
+    keys = {_account_key(session, account): policy.account}
     if address:
         keys[_hash("address", address)] = policy.address
     return keys
+
+
+def _account_key(session: Session, account: str) -> str:
+    typed = account.strip().lower()
+    try:
+        local_part, name = split_mailbox_address(typed)
+    except InvalidInput:
+        return _hash("account", typed)
+
+    # One query whether or not the user exists, so that the time taken
+    # does not tell.
+    row = session.execute(
+        select(Domain.name, User.id)
+        .outerjoin(DomainAlias, DomainAlias.domain_id == Domain.id)
+        .outerjoin(
+            User, and_(User.domain_id == Domain.id, User.local_part == local_part)
+        )
+        .where(or_(Domain.name == name, DomainAlias.name == name))
+        .limit(1)
+    ).first()
+    if row is None:
+        return _hash("account", typed)
+    domain_name, user_id = row
+    if user_id is None:
+        return _hash("account", f"{local_part}@{domain_name}")
+    return _hash("user", str(user_id))
 
 
 def _hash(kind: str, value: str) -> str:
@@ -181,10 +209,12 @@ def _wait(
 # Recording.
 
 
-def _record_in(engine, keys: dict[str, ThrottleRule], policy: ThrottlePolicy) -> None:
+def _record_in(
+    engine: Engine, account: str, address: str | None, policy: ThrottlePolicy
+) -> None:
     try:
         with session_scope(engine) as session:
-            _record(session, keys, policy)
+            _record(session, _keys(session, account, address, policy), policy)
     except Exception:
         logger.exception("Could not record a failed login.")
 

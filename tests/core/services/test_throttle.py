@@ -8,6 +8,7 @@ from core.db import make_engine, session_scope
 from core.errors import Unauthenticated
 from core.models.base import utcnow
 from core.services import throttle
+from core.services.domain_aliases import create_domain_alias
 from core.services.throttle import (
     ThrottlePolicy,
     ThrottleRule,
@@ -16,6 +17,7 @@ from core.services.throttle import (
     guard_login,
     record_login_failure,
 )
+from tests.plugin_support import SYSTEM, add_domain
 
 POLICY = ThrottlePolicy(
     account=ThrottleRule(free=2, lock_after=4, lock_seconds=600),
@@ -34,6 +36,15 @@ def clock(monkeypatch):
         now[0] += timedelta(seconds=seconds)
 
     return advance
+
+
+@pytest.fixture
+def aliased(runtime):
+    """Domain a.test with users bob and carol, also named alias.test."""
+    add_domain(runtime, "a.test", users=("bob", "carol"))
+    with session_scope(runtime.engine) as session:
+        create_domain_alias(session, runtime, SYSTEM, "a.test", "alias.test")
+    return runtime
 
 
 def _fail(engine, account="bob@a.test", address="10.0.0.1") -> None:
@@ -143,3 +154,38 @@ def test_successful_attempt_counts_nothing(runtime, clock):
             guard_login(session, account="bob@a.test", address=None, policy=POLICY)
 
     assert _wait(runtime.engine) == 0
+
+
+def test_account_locks_across_domain_aliases(aliased, clock):
+    for account in ["bob@a.test", "Bob@Alias.test"] * 2:
+        _fail(aliased.engine, account=account)
+
+    waits = [
+        _wait(aliased.engine, account=account, address="10.9.9.9")
+        for account in ("bob@a.test", "bob@alias.test", "carol@alias.test")
+    ]
+
+    assert waits == [600, 600, 0]
+
+
+def test_unknown_account_shares_aliases_like_known(aliased, clock):
+    for account in ["ghost@alias.test", "ghost@a.test"] * 2:
+        _fail(aliased.engine, account=account)
+
+    waits = [
+        _wait(aliased.engine, account=account, address="10.9.9.9")
+        for account in ("ghost@a.test", "ghost@alias.test", "bob@a.test")
+    ]
+
+    assert waits == [600, 600, 0]
+
+
+def test_guard_counts_aliases_under_one_account(aliased, clock):
+    for account in ["bob@alias.test", "bob@a.test"] * 2:
+        clock(60)
+        with pytest.raises(Unauthenticated), session_scope(aliased.engine) as session:
+            guard_login(session, account=account, address=None, policy=POLICY)
+            raise Unauthenticated("wrong")
+
+    with pytest.raises(TooManyAttempts), session_scope(aliased.engine) as session:
+        guard_login(session, account="bob@alias.test", address=None, policy=POLICY)
