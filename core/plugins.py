@@ -4,13 +4,16 @@ Core's own contributions come from ``core.builtin`` through the same manager
 as every plugin. Built-in plugins live in ``plugins/<name>/`` and are listed
 in ``BUILTIN_PLUGINS``; third-party ones are found through the entry-point
 group ``mailplane.plugins``. Each plugin module exposes ``PLUGIN_INFO``; one
-that needs an edition or a feature loads only when the license grants both.
-Core calls hooks through the typed methods of ``PluginHost``.
+that needs an edition or a feature loads only when the license grants both,
+and lapses when that license expires while the server runs (see
+``core.plugin_expiry``). Core calls hooks through the typed methods of
+``PluginHost``.
 """
 
 import importlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import Any
@@ -19,6 +22,7 @@ import pluggy
 
 from core import hookspecs
 from core.errors import PluginError
+from core.plugin_expiry import guard_route, lapsed_status, needs_license
 from core.plugin_info import (
     LicenseLike,
     PluginInfo,
@@ -55,13 +59,24 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 class PluginHost:
     """The plugins that are known, the ones that loaded, and typed hook calls."""
 
-    def __init__(self, switches: dict[str, bool], license: LicenseLike) -> None:
+    def __init__(
+        self,
+        switches: dict[str, bool],
+        license: LicenseLike,
+        *,
+        expired_at: Callable[[], datetime | None] = lambda: None,
+    ) -> None:
+        """``expired_at`` tells when the license in force expired, None while
+        it holds; it is asked on every request that may reach a plugin."""
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self.statuses: dict[str, PluginStatus] = {}
         self._modules: dict[str, str] = {}
         self._switches = switches
         self._license = license
+        self._expired_at = expired_at
+        # Loaded plugins that only a license loads: they lapse with it.
+        self._licensed: frozenset[str] = frozenset()
         # Plugin name -> the user sections its propagation hooks judge, for
         # plugins that implement register_propagation_sections.
         self._judged: dict[str, frozenset[str]] = {}
@@ -74,6 +89,11 @@ class PluginHost:
         for module in self._discover() if modules is None else modules:
             self._consider(module)
         self._check_unknown_switches()
+        self._licensed = frozenset(
+            name
+            for name, status in self.statuses.items()
+            if status.state is PluginState.ACTIVE and needs_license(status.info)
+        )
         self._judged = self._read_judged_sections()
 
     def _discover(self) -> list[ModuleType]:
@@ -157,8 +177,30 @@ class PluginHost:
         ]
 
     def is_active(self, name: str) -> bool:
+        """Whether the plugin loaded and the license that loaded it holds."""
         status = self.statuses.get(name)
-        return status is not None and status.state is PluginState.ACTIVE
+        active = status is not None and status.state is PluginState.ACTIVE
+        return active and name not in self.lapsed()
+
+    def lapsed(self) -> frozenset[str]:
+        """Loaded plugins whose license has expired since; empty while it holds.
+
+        Costs a clock read when some loaded plugin needs a license, and
+        nothing otherwise, so it may be asked on every request.
+        """
+        if self._licensed and self._expired_at() is not None:
+            return self._licensed
+        return frozenset()
+
+    def current_statuses(self) -> list[PluginStatus]:
+        """``statuses`` as they stand now: lapsed plugins say why."""
+        expired_at = self._expired_at() if self._licensed else None
+        if expired_at is None:
+            return list(self.statuses.values())
+        return [
+            lapsed_status(status, expired_at) if name in self._licensed else status
+            for name, status in self.statuses.items()
+        ]
 
     # Contribution hooks. Results keep the contributing plugin's name so a
     # duplicate can name both; they come in registration order (core first).
@@ -176,7 +218,10 @@ class PluginHost:
         return self.contributions("register_export_columns", kind=kind)
 
     def routes(self) -> list:
-        """Every plugin's routes; a path claimed twice stops start-up."""
+        """Every plugin's routes; a path claimed twice stops start-up.
+
+        Routes of a plugin that needs a license answer 403 once it lapses.
+        """
         owners: dict[str, str] = {"/graphql": "core"}
         routes = []
         for plugin, route in self.contributions("register_routes"):
@@ -187,6 +232,8 @@ class PluginHost:
                     f"by {owners[path]!r}; change one of the paths."
                 )
             owners[path] = plugin
+            if plugin in self._licensed:
+                guard_route(route, plugin, self.lapsed)
             routes.append(route)
         return routes
 
@@ -282,6 +329,7 @@ class PluginHost:
             "Plugin %s failed in %s and was unloaded.", plugin, hook_name, exc_info=exc
         )
         self.manager.unregister(name=plugin)
+        self._licensed -= {plugin}
         status = self.statuses[plugin]
         reason = f"{hook_name} raised {type(exc).__name__}: {exc}"
         self.statuses[plugin] = PluginStatus(status.info, PluginState.FAILED, reason)

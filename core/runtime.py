@@ -31,8 +31,9 @@ class Runtime:
 
     @property
     def license(self):
-        """The ``core.licensing.License`` in force."""
-        return self.license_status.license
+        """The ``core.licensing.License`` that applies now: the one in force
+        until it expires, then the free edition."""
+        return self.license_status.in_effect()
 
 
 def build_runtime(config: Config, *, plugin_modules=None) -> Runtime:
@@ -46,7 +47,7 @@ def build_runtime(config: Config, *, plugin_modules=None) -> Runtime:
     engine = make_engine(config.effective_database_url)
     status = load_license_status(config, engine)
 
-    host = PluginHost(config.plugins, status.license)
+    host = PluginHost(config.plugins, status.license, expired_at=status.expired_at)
     host.load(plugin_modules)
 
     registry = SettingsRegistry()

@@ -24,6 +24,7 @@ from core.schema.execution import (
     plan_leaf_fields,
 )
 from core.schema.extensions import CallerGuard, should_mask
+from core.schema.license_guard import LicenseGuard, record_root_owners
 from core.schema.query_limits import query_limits_rule
 from core.schema.scalars import SCALAR_MAP
 from core.schema.settings_types import SettingsTypeBuilder, bind_section_readers
@@ -77,6 +78,7 @@ def build_schema(runtime: Runtime) -> strawberry.Schema:
     )
     bind_section_readers(schema._schema, [types.domain_settings, types.user_settings])
     plan_leaf_fields(schema._schema)
+    record_root_owners(schema, contributions)
     return schema
 
 
@@ -131,7 +133,7 @@ def _check_duplicate_fields(kind: str, fragments_of_kind: list) -> None:
 
 
 def _extensions(config) -> list:
-    """Extension factories, in order: limits, caches, caller guard, masking.
+    """Extension factories, in order: limits, guards, caches, masking.
 
     The limits rule is made once here, so that every request carries the
     same rule classes and the validation cache finds its entries again.
@@ -145,6 +147,7 @@ def _extensions(config) -> list:
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
         lambda: AddValidationRules(limits),
         CallerGuard,
+        LicenseGuard,
         ParserCache,
         ValidationCache,
         lambda: MaskErrors(should_mask_error=should_mask),

@@ -11,6 +11,7 @@ from core.db import session_scope
 from core.errors import InvalidInputs, MailplaneError
 from core.schema.admin import auditing
 from core.schema.context import Context, Info
+from core.schema.license_guard import refuse_lapsed_mutation
 from core.services.api_keys import refuse_read_only
 
 logger = logging.getLogger(__name__)
@@ -45,10 +46,12 @@ def run_mutation(
     ``action`` returns the payload's fields. A ``MailplaneError`` rolls back
     everything and becomes the payload's ``errors``; anything else propagates
     to the masking extension, which logs it and hides it from the client.
-    Either way that ends in an audit entry; read-only API keys get no further.
+    Either way that ends in an audit entry; read-only API keys get no further,
+    nor do the mutations of a plugin whose license has expired.
     """
     context: Context = info.context
     try:
+        refuse_lapsed_mutation(info)
         with session_scope(context.runtime.engine) as session:
             session.info["context"] = context
             auditing.watch_mutation(session)

@@ -6,10 +6,16 @@ row ``license``, so every server process sharing the database sees it). At
 start-up both are checked against ``MAILPLANE_LICENSE_PUBLIC_KEY``; of the
 valid ones the most recently issued wins, and with none the server runs the
 free edition. A refused one is logged and listed in ``problems``.
+
+A license that expires while the server runs gives way to the free edition
+at once (``LicenseStatus.in_effect``); the plugin host then refuses what the
+plugins it granted offer (``core.plugins``).
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
@@ -55,17 +61,46 @@ class LicenseProblem:
     reason: str
 
 
-# Limitation: a license that expires while the server runs stays in force,
-# its plugins loaded, until the next start; and other server processes see
-# an installed license only when they restart — a periodic re-read of the
+# Limitation: other server processes see an installed license only when they
+# restart; and a license that expires while the server runs refuses its
+# plugins' operations and routes, but their hooks, actors and settings
+# sections stay at work until the next start — a periodic re-read of the
 # stored license that reloads plugins and rebuilds the schema would lift both.
 @dataclass
 class LicenseStatus:
-    """The license in force, where it came from, and what was refused."""
+    """The license in force, where it came from, and what was refused.
+
+    ``now`` is the clock expiry is judged by (aware UTC); tests replace it.
+    """
 
     license: License = FREE_LICENSE
     source: LicenseSource = LicenseSource.NONE
     problems: list[LicenseProblem] = field(default_factory=list)
+    now: Callable[[], datetime] = utcnow
+    # The license whose expiry was last logged, so it is logged once.
+    _noticed: License | None = field(default=None, repr=False, compare=False)
+
+    def expired_at(self) -> datetime | None:
+        """When the license in force expired; None while it holds.
+
+        A clock read and a comparison, cheap enough for every request.
+        """
+        expires = self.license.expires_at
+        if expires is None or self.now() < expires:
+            return None
+        if self._noticed is not self.license:
+            self._noticed = self.license
+            logger.warning(
+                "License %s expired at %s; the server runs the free edition "
+                "for what it granted until a valid license is installed.",
+                self.license.license_id,
+                expires.isoformat(),
+            )
+        return expires
+
+    def in_effect(self) -> License:
+        """The license in force, or the free edition once it has expired."""
+        return FREE_LICENSE if self.expired_at() else self.license
 
 
 def load_license_status(config: Config, engine: Engine) -> LicenseStatus:
@@ -219,7 +254,7 @@ def describe_status(status: LicenseStatus) -> list[str]:
         f"Features:    {', '.join(document.features) or 'none'}",
         f"Mailbox cap: {'unlimited' if cap is None else cap}",
         f"Issued:      {_when(document.issued_at)}",
-        f"Expires:     {_when(document.expires_at)}{_expired(document)}",
+        f"Expires:     {_when(document.expires_at)}{_expired(status)}",
         f"Source:      {status.source.value}",
     ]
     return lines + [
@@ -233,5 +268,5 @@ def _when(moment) -> str:
     return "-" if moment is None else moment.isoformat()
 
 
-def _expired(document: License) -> str:
-    return " (expired since start-up)" if document.is_expired(utcnow()) else ""
+def _expired(status: LicenseStatus) -> str:
+    return " (expired since start-up)" if status.expired_at() else ""

@@ -17,7 +17,7 @@ class PluginQueries:
     )
     def plugins(self, info: Info) -> list[Plugin]:
         require_system_admin(info.context.principal)
-        statuses = info.context.runtime.plugins.statuses.values()
+        statuses = info.context.runtime.plugins.current_statuses()
         return [to_plugin(status) for status in statuses]
 
     @strawberry.field(

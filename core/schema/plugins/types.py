@@ -5,7 +5,6 @@ from datetime import datetime
 import strawberry
 
 from core.licensing import Edition
-from core.models.base import utcnow
 from core.plugins import PluginState, PluginStatus
 from core.services.license import LicenseProblem as ProblemRow
 from core.services.license import LicenseSource, LicenseStatus
@@ -100,7 +99,7 @@ def to_license(status: LicenseStatus, mailboxes_used: int) -> License:
         mailboxes_used=mailboxes_used,
         issued_at=document.issued_at,
         expires_at=document.expires_at,
-        expired=document.is_expired(utcnow()),
+        expired=status.expired_at() is not None,
         source=status.source,
         problems=[to_problem(problem) for problem in status.problems],
     )
