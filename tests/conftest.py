@@ -114,7 +114,10 @@ def _empty_tables(engine) -> None:
         with engine.begin() as connection:
             connection.exec_driver_sql("; ".join(statements))
         return
-    with engine.begin() as connection:
+    # IMMEDIATE, as the services' writes: a job left running by the last
+    # test may still write, and a deferred transaction would fail at once
+    # on upgrading its read lock instead of waiting its turn.
+    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
         for statement in statements:
             connection.exec_driver_sql(statement)
 
