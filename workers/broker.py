@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import dramatiq
 from dramatiq.brokers.redis import MAINTENANCE_COMMAND_BLACKLIST, RedisBroker
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.errors import QueueJoinTimeout
 from dramatiq.middleware import Shutdown
 
 from core.errors import ConfigurationError
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 JOB_TIME_LIMIT_MS = 6 * 3600 * 1000
 WORKER_TIMEOUT_MS = 100
+# How long a stopping embedded worker waits for its running jobs.
+EMBEDDED_GRACE_MS = 5000
 
 
 class JobBroker:
@@ -81,14 +84,33 @@ class JobBroker:
             self.broker.start_heartbeat(self.queue)
         return self.worker
 
-    def stop(self) -> None:
-        """Stop the worker (its running jobs are interrupted and will resume)."""
+    def stop(self, *, grace_ms: int = EMBEDDED_GRACE_MS) -> None:
+        """Stop the worker; its running jobs are interrupted and resume later.
+
+        The embedded worker first gives its jobs ``grace_ms`` milliseconds
+        to finish: an interrupt lands mid-statement (an async exception),
+        which can leave a SQLite connection holding the write lock for as
+        long as the process lives, and the server's process may go on (an
+        app restarted in place, tests).
+        """
         if self.worker is not None:
+            if self.embedded and grace_ms > 0:
+                self._let_jobs_finish(grace_ms)
             self.worker.stop()
             self.worker = None
         self.broker.close()
         if self.runtime.extras.get(JOB_QUEUE) is self:
             del self.runtime.extras[JOB_QUEUE]
+
+    def _let_jobs_finish(self, grace_ms: int) -> None:
+        try:
+            self.broker.join(self.queue, timeout=grace_ms, fail_fast=False)
+        except QueueJoinTimeout:
+            logger.info(
+                "Jobs still running after %d ms are interrupted; they resume "
+                "at the next start.",
+                grace_ms,
+            )
 
 
 def connect(runtime: Any) -> JobBroker:

@@ -135,7 +135,7 @@ def test_stopping_worker_leaves_its_job_to_resume(runtime, stub_jobs, test_bodie
     job_id = _start(runtime, "test_resumable")
     assert started.wait(10)
 
-    jobs.stop()
+    jobs.stop(grace_ms=0)
     interrupted = read_job(runtime, job_id)
     resumed = start_jobs(runtime)
     job = wait_for_job(runtime, job_id)
