@@ -197,7 +197,11 @@ def check_password(session: Any, runtime: Any, user: Any, password: str) -> bool
     first plugin to return a verdict wins. Raise a core error
     (``MailplaneError``) when no verdict can be had, such as a directory
     that can't be reached: the login fails with that error instead of wrong
-    credentials. Runs in the login's transaction; never log ``password``.
+    credentials, and counts as no failed attempt. ``session`` only reads:
+    ``login`` asks before its write transaction opens, so a plugin may wait
+    on the network without holding a write lock, best reading through a
+    short session of its own so that no transaction stays open while it
+    waits. Never log ``password``.
     """
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.db import session_scope
 from core.errors import InvalidInput, Unauthenticated
 from core.models import AuthToken, Domain, DomainAlias, SystemAdmin, User
 from core.models.base import as_utc, utcnow
@@ -31,22 +32,65 @@ class LoginResult:
     challenge: str | None = None
 
 
+@dataclass(frozen=True)
+class PasswordVerdict:
+    """The plugins' verdict on a login's password, had before the login's
+    write transaction: about user ``user_id`` (None when no user matched)."""
+
+    user_id: int | None = None
+    verdict: bool | None = None
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def get_plugin_verdict(runtime: Any, username: str, password: str) -> PasswordVerdict:
+    """Ask the plugins about a user's password before the login writes.
+
+    A plugin may wait on the network (a directory): asked here, before the
+    login's write transaction, it holds no write lock meanwhile (on SQLite,
+    the database's only one). Pass the result to ``login``. Raises the
+    plugin's core error when it can give no verdict.
+    """
+    username = username.strip().lower()
+    if "@" not in username:
+        return PasswordVerdict()
+    with session_scope(runtime.engine, write=False) as session:
+        user = _lookup_user(session, username)
+        if user is None:
+            return PasswordVerdict()
+        # End the read, so that no connection is held while plugins wait;
+        # a plugin reading through the session begins another.
+        session.commit()
+        verdict = runtime.plugins.check_password(
+            session=session, runtime=runtime, user=user, password=password
+        )
+    return PasswordVerdict(user.id, verdict)
+
+
 def login(
-    session: Session, username: str, password: str, *, ttl: int, runtime: Any
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    ttl: int,
+    runtime: Any,
+    verdict: PasswordVerdict | None = None,
 ) -> LoginResult:
     """Check credentials and issue a token; every failure looks the same.
 
-    For users, ``runtime``'s plugins may ask for a challenge instead of a
-    token, or restrict the session (``login_challenge``, ``login_restriction``).
+    ``verdict`` is the plugins' verdict from ``get_plugin_verdict``; without
+    it they are asked here, in ``session``'s transaction. For users,
+    ``runtime``'s plugins may ask for a challenge instead of a token, or
+    restrict the session (``login_challenge``, ``login_restriction``).
     """
     username = username.strip().lower()
     if "@" in username:
         user = _find_user(session, username)
-        if user is not None and _user_may_log_in(session, runtime, user, password):
+        if user is not None and _user_may_log_in(
+            session, runtime, user, password, verdict
+        ):
             return _user_login(session, runtime, user, ttl)
     else:
         admin = session.exec(
@@ -65,17 +109,22 @@ def login(
 
 
 def _find_user(session: Session, address: str) -> User | None:
+    """The user of an address, taking as long whether or not it exists."""
+    row = _lookup_user(session, address)
+    if row is None:
+        verify_password(DUMMY_HASH, "")
+    return row
+
+
+def _lookup_user(session: Session, address: str) -> User | None:
     """The user of an address on its domain or on one of the domain's aliases."""
     try:
         local_part, name = split_mailbox_address(address, field="username")
     except InvalidInput:
         local_part, name = "", ""
-    row = _user_on(session, local_part, Domain.name == name, Domain.id) or _user_on(
+    return _user_on(session, local_part, Domain.name == name, Domain.id) or _user_on(
         session, local_part, DomainAlias.name == name, DomainAlias.domain_id
     )
-    if row is None:
-        verify_password(DUMMY_HASH, "")
-    return row
 
 
 def _user_on(session: Session, local_part: str, named, domain_id) -> User | None:
@@ -86,23 +135,44 @@ def _user_on(session: Session, local_part: str, named, domain_id) -> User | None
     ).first()
 
 
-def _user_may_log_in(session: Session, runtime: Any, user: User, password: str) -> bool:
-    if not check_user_password(session, runtime, user, password):
+def _user_may_log_in(
+    session: Session,
+    runtime: Any,
+    user: User,
+    password: str,
+    verdict: PasswordVerdict | None,
+) -> bool:
+    if not check_user_password(session, runtime, user, password, verdict=verdict):
         return False
     domain = session.get(Domain, user.domain_id)
     return user.status == "enabled" and domain.status == "enabled"
 
 
 def check_user_password(
-    session: Session, runtime: Any, user: User, password: str
+    session: Session,
+    runtime: Any,
+    user: User,
+    password: str,
+    *,
+    verdict: PasswordVerdict | None = None,
 ) -> bool:
     """Whether ``password`` is the user's: a plugin's verdict (a directory's),
-    else the stored hash. A plugin that can't decide raises its core error."""
-    verdict = runtime.plugins.check_password(
-        session=session, runtime=runtime, user=user, password=password
-    )
-    if verdict is not None:
-        return verdict
+    else the stored hash. A plugin that can't decide raises its core error.
+
+    With ``verdict`` (``get_plugin_verdict``) the plugins are not asked again.
+    """
+    if verdict is None:
+        answer = runtime.plugins.check_password(
+            session=session, runtime=runtime, user=user, password=password
+        )
+    elif verdict.user_id != user.id:
+        # The address named another user when the plugins were asked (it
+        # changed hands meanwhile): their verdict is not about this one.
+        return False
+    else:
+        answer = verdict.verdict
+    if answer is not None:
+        return answer
     return verify_password(user.password_hash, password)
 
 

@@ -219,7 +219,9 @@ def plan_writes(
             )
     if errors:
         raise InvalidInputs(errors)
-    return uncovered([_write(template, section, name) for section, name in resolved])
+    defaults = runtime.registry.defaults(scope)
+    writes = [_write(template, section, name, defaults) for section, name in resolved]
+    return uncovered(writes)
 
 
 def changes_of(writes: list[SettingWrite], domain_name: str | None = None) -> dict:
@@ -256,14 +258,18 @@ def _settings_of(chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return [(index, path) for index, path in chosen if path not in DOMAIN_COLUMNS]
 
 
-def _write(template: dict, section: str, name: str | None) -> SettingWrite:
+def _write(
+    template: dict, section: str, name: str | None, defaults: dict
+) -> SettingWrite:
     if name is None:
-        return SettingWrite(section, section, None, template[section])
-    value = template[section]
+        return SettingWrite(
+            section, section, None, template[section], defaults[section]
+        )
+    value, default = template[section], defaults[section]
     for key in name.split("."):
-        value = value[key]
+        value, default = value[key], default[key]
     path = ".".join([section, *(to_camel(key) for key in name.split("."))])
-    return SettingWrite(path, section, name, value)
+    return SettingWrite(path, section, name, value, default)
 
 
 def _clean_paths(paths: list[str]) -> list[tuple[int, str]]:

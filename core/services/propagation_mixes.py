@@ -65,7 +65,9 @@ def broken_mixes(
         model = runtime.registry.get(scope, section).model
         bad = _failing_remainders(session, scope, section, fields, model, domain_ids)
         if bad:
-            rows = _rows_holding(session, scope, section, fields, domain_ids, bad)
+            rows = _rows_holding(
+                session, scope, section, fields, model, domain_ids, bad
+            )
             for domain_id, message in rows.items():
                 failing.setdefault(domain_id, message)
     if not failing:
@@ -137,17 +139,17 @@ def _failing_remainders(
     writes: list[SettingWrite],
     model: type[BaseModel],
     domain_ids: list[int] | None,
-) -> dict[str, str]:
-    """Each distinct remainder that fails once merged, with the first error."""
+) -> dict[str, list[str]]:
+    """Each distinct remainder that fails once merged, with the errors."""
     statement, params = propagation_sql.section_remainders(
         _dialect(session), scope, section, [w.field for w in writes], domain_ids
     )
     failing = {}
     for stored, _count in session.execute(text(statement), params):
         rest = _document(stored)
-        message = _merge_error(model, section, rest, writes)
-        if message is not None:
-            failing[_key(rest)] = message
+        errors = _errors(model, section, _merged(rest, writes))
+        if errors:
+            failing[_key(rest)] = errors
     return failing
 
 
@@ -156,10 +158,16 @@ def _rows_holding(
     scope: Scope,
     section: str,
     writes: list[SettingWrite],
+    model: type[BaseModel],
     domain_ids: list[int] | None,
-    failing: dict[str, str],
+    failing: dict[str, list[str]],
 ) -> dict[int, str]:
-    """The domains with a row holding one of the failing remainders."""
+    """The domains with a row whose merge breaks a rule anew.
+
+    An error the stored section already has (a value written outside the
+    API, a rule tightened since) is not the propagation's doing: a row is
+    refused only for errors its merge adds.
+    """
     statement, params = propagation_sql.section_remainders(
         _dialect(session),
         scope,
@@ -169,16 +177,22 @@ def _rows_holding(
         per_domain=True,
     )
     found: dict[int, str] = {}
-    for domain_id, stored in session.execute(text(statement), params):
-        message = failing.get(_key(_document(stored)))
-        if message is not None:
-            found.setdefault(domain_id, message)
+    present: dict[str, list[str]] = {}
+    for domain_id, rest, whole in session.execute(text(statement), params):
+        errors = failing.get(_key(_document(rest)))
+        if errors is None or domain_id in found:
+            continue
+        stored = _document(whole)
+        key = _key(stored)
+        if key not in present:
+            present[key] = _errors(model, section, stored)
+        added = [error for error in errors if error not in present[key]]
+        if added:
+            found[domain_id] = _message(writes, added[0])
     return found
 
 
-def _merge_error(
-    model: type[BaseModel], section: str, rest: dict, writes: list[SettingWrite]
-) -> str | None:
+def _merged(rest: dict, writes: list[SettingWrite]) -> dict:
     merged = json.loads(json.dumps(rest))
     for write in writes:
         *parents, last = write.field.split(".")
@@ -191,15 +205,20 @@ def _merge_error(
         # %domain% stands for a name here; names that outgrow the stand-in
         # are template_expansion's concern.
         node[last] = expand_variables(write.value, PROBE)
+    return merged
+
+
+def _errors(model: type[BaseModel], section: str, values: dict) -> list[str]:
     try:
-        model.model_validate(merged)
+        model.model_validate(values)
     except ValidationError as exc:
-        error = field_errors(exc, f"settings.{section}")[0]
-        paths = ", ".join(write.path for write in writes)
-        return f"{paths} from the template would not fit its other settings: " + (
-            error.message
-        )
-    return None
+        return [error.message for error in field_errors(exc, f"settings.{section}")]
+    return []
+
+
+def _message(writes: list[SettingWrite], error: str) -> str:
+    paths = ", ".join(write.path for write in writes)
+    return f"{paths} from the template would not fit its other settings: {error}"
 
 
 def _document(stored: Any) -> dict:

@@ -36,6 +36,9 @@ class SettingWrite:
     section: str
     field: str | None
     value: Any
+    # What a document lacking the value reads as (the registry's default):
+    # the value is written only where it differs from what reads.
+    default: Any = None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -238,11 +241,13 @@ def section_remainders(
     """Distinct stored values of ``section`` less ``fields`` (dotted paths).
 
     Grouped with their row counts; with ``per_domain``, each distinct
-    (domain id, remainder) pair instead. ``scope`` is "domain" or "user";
-    ``domain_ids`` limits the rows to those domains (None: all).
+    (domain id, remainder, whole stored section) instead. ``scope`` is
+    "domain" or "user"; ``domain_ids`` limits the rows to those domains
+    (None: all).
     """
     sql, params = dialect_of(dialect), Params()
-    rest = sql.stored(params, (section,))
+    whole = sql.stored(params, (section,))
+    rest = whole
     for name in fields:
         rest = sql.removed(params, rest, tuple(name.split(".")))
     table, owner = ("domain", "id") if scope == "domain" else ('"user"', "domain_id")
@@ -250,7 +255,7 @@ def section_remainders(
     if domain_ids is not None:
         where = f" WHERE {owner} IN ({sql.id_list(params, domain_ids)})"
     if per_domain:
-        statement = f"SELECT DISTINCT {owner}, {rest} FROM {table}{where}"
+        statement = f"SELECT DISTINCT {owner}, {rest}, {whole} FROM {table}{where}"
     else:
         statement = f"SELECT {rest}, count(*) FROM {table}{where} GROUP BY 1"
     return statement, params.values
@@ -286,6 +291,9 @@ def _differs(sql, params: Params, writes: list[SettingWrite], name_sql: str) -> 
     conditions = []
     for write in writes:
         stored = sql.stored(params, write.keys)
+        if write.default is not None:
+            default = sql.value(params, write.default, name_sql)
+            stored = f"COALESCE({stored}, {default})"
         value = sql.value(params, write.value, name_sql)
         operator = "IS NOT" if isinstance(sql, _Sqlite) else "IS DISTINCT FROM"
         conditions.append(f"{stored} {operator} {value}")

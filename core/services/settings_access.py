@@ -85,7 +85,14 @@ SERVER_CHOICES: list[ServerChoice] = [
         clean_hostname_or_ip,
     ),
     ("security", "outbound_ipv4", lambda s: s.outbound_ipv4_addresses, clean_ipv4),
-    ("security", "outbound_ipv6", lambda s: s.outbound_ipv6_addresses, clean_ipv6),
+    # With IPv6 off the server offers no IPv6 address, so switching it off
+    # withdraws them all (``core.services.server_choices``).
+    (
+        "security",
+        "outbound_ipv6",
+        lambda s: s.outbound_ipv6_addresses if s.outbound_ipv6_enabled else [],
+        clean_ipv6,
+    ),
 ]
 
 

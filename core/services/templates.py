@@ -11,6 +11,7 @@ String values may hold the variable ``%domain%``, replaced by the domain's
 name wherever a template is applied (new domains, propagation).
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -115,8 +116,9 @@ def update_domain_template(
 
     document = _load(session, "domain")
     if hostname is not None:
-        validate_no_probe({"hostname": hostname}, prefix="")
         document["hostname"] = clean_hostname(hostname)
+        # Checked once cleaned: look-alike letters clean into the stand-in.
+        validate_no_probe({"hostname": document["hostname"]}, prefix="")
     if status is not None:
         document["status"] = clean_domain_status(status)
     if settings:
@@ -213,6 +215,7 @@ def _patched(session, runtime, principal, scope, stored, patch) -> dict:
         )
     except InvalidInput as exc:
         raise _with_variable(exc) from None
+    _validate_no_hidden_probe(patch, patched)
     return substitute(patched, PROBE, DOMAIN_VARIABLE)
 
 
@@ -229,6 +232,37 @@ def validate_no_probe(patch: dict, prefix: str = "settings") -> None:
     ]
     if errors:
         raise InvalidInputs(errors)
+
+
+def _validate_no_hidden_probe(patch: dict, patched: dict) -> None:
+    """Refuse a value its cleaning turned into the stand-in (look-alike
+    letters, a full-width dot): it too would read back as ``%domain%``."""
+    errors = [
+        InvalidInput(
+            f"{path} may not hold {PROBE!r}, which stands for %domain% here.",
+            field=path,
+            code="RESERVED_NAME",
+        )
+        for path in _grown_probes(patch, patched, "settings")
+    ]
+    if errors:
+        raise InvalidInputs(errors)
+
+
+def _grown_probes(given: Any, cleaned: Any, path: str) -> list[str]:
+    """Paths of the given values holding the stand-in more often once cleaned
+    than they held the variable."""
+    if isinstance(given, dict) and isinstance(cleaned, dict):
+        return [
+            found
+            for key, item in given.items()
+            for found in _grown_probes(
+                item, cleaned.get(key), _joined(path, to_camel(key))
+            )
+        ]
+    written = json.dumps(given, ensure_ascii=False).count(DOMAIN_VARIABLE)
+    stored = json.dumps(cleaned, ensure_ascii=False).lower().count(PROBE)
+    return [path] if stored > written else []
 
 
 def _paths_holding_probe(value: Any, path: str) -> list[str]:

@@ -52,6 +52,9 @@ class SettingsRegistry:
         """One section of a stored document, defaults filling the gaps."""
         spec = self._specs[scope][name]
         raw = (stored or {}).get(name) or {}
+        if not isinstance(raw, dict):
+            # Not an object (written outside the API): defaults, as missing.
+            raw = {}
         try:
             return spec.model.model_validate(raw)
         except ValidationError:

@@ -50,7 +50,9 @@ def register_operation_rules() -> dict:
 
 
 @hookimpl
-def check_password(session, runtime, user, password) -> bool | None:
+def check_password(runtime, user, password) -> bool | None:
+    # The caller's session is left alone: the check reads in its own, so
+    # that none stays open while the directory is asked.
     from plugins.directory.service import check_user_password
 
-    return check_user_password(session, runtime, user, password)
+    return check_user_password(runtime, user, password)

@@ -5,7 +5,9 @@ A password is proved in two binds: the service account (``bindDn``, or
 anonymously) searches ``baseDn`` for the one entry matching the user
 filter and the login attribute, then a second connection binds as that
 entry with the password. Anything that keeps the directory from giving an
-answer raises ``DirectoryUnavailable``; a wrong password is just False.
+answer raises ``DirectoryUnavailable``, whatever ldap3 raised (a server
+that speaks no LDAP makes it fail in many ways); a ``baseDn`` naming no
+entry raises ``DirectoryMisconfigured``; a wrong password is just False.
 """
 
 import logging
@@ -15,36 +17,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ldap3 import NONE, SUBTREE, Connection, Server, Tls
-from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 
-from core.errors import MailplaneError
+from plugins.directory.errors import DirectoryMisconfigured, DirectoryUnavailable
 
 logger = logging.getLogger(__name__)
 
-CONNECT_TIMEOUT_SECONDS = 5
-RECEIVE_TIMEOUT_SECONDS = 10
+# Short: a login waits this long for a directory that does not answer.
+CONNECT_TIMEOUT_SECONDS = 3
+RECEIVE_TIMEOUT_SECONDS = 5
 PAGE_SIZE = 500
 # LDAP result codes (RFC 4511) of a search that found what there is.
 SIZE_LIMIT_EXCEEDED = 4
-SEARCH_ANSWERED = frozenset({0, SIZE_LIMIT_EXCEEDED, 32})  # 0 success, 32 noSuchObject
+SEARCH_ANSWERED = frozenset({0, SIZE_LIMIT_EXCEEDED})
+# A subtree search answers noSuchObject only when its base does not exist.
+NO_SUCH_OBJECT = 32
 # Result codes of a bind refused for the account, not for the server's state:
 # inappropriateAuthentication, invalidCredentials (also a disabled or expired
 # account on some servers), insufficientAccessRights, unwillingToPerform.
 BIND_REFUSED = frozenset({48, 49, 50, 53})
-
-
-class DirectoryUnavailable(MailplaneError):
-    """Raised when the directory can't answer: unreachable, or refusing the
-    service account; ``detail`` says why, for administrators and the log."""
-
-    code = "DIRECTORY_UNAVAILABLE"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            "The directory server can't check passwords now; try again later."
-        )
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -125,6 +116,11 @@ def _find_dn(connection: Connection, config: DirectoryConfig, login: str) -> str
 
 
 def _binds(config: DirectoryConfig, dn: str, password: str) -> bool:
+    # A bind with an empty DN is anonymous and succeeds whatever the
+    # password: it would prove nothing.
+    if not dn:
+        logger.warning("The directory answered with an entry without a DN.")
+        return False
     try:
         with _connection(config, dn, password, service=False):
             return True
@@ -162,7 +158,9 @@ def _connection(
     connection = Connection(
         server,
         user=user,
-        password=password if user else None,
+        # The service account binds anonymously without a bindDn; a user
+        # always binds with its password.
+        password=password if user or not service else None,
         receive_timeout=RECEIVE_TIMEOUT_SECONDS,
         read_only=True,
         auto_referrals=False,
@@ -170,16 +168,24 @@ def _connection(
     try:
         _open_and_bind(connection, config, service=service)
         yield connection
-    except LDAPException as exc:
-        raise DirectoryUnavailable(f"{type(exc).__name__}: {exc}") from None
+    except (DirectoryUnavailable, DirectoryMisconfigured, _BindRefused):
+        raise
+    except Exception as exc:
+        detail = _scrub(f"{type(exc).__name__}: {exc}", password)
+        raise DirectoryUnavailable(detail) from None
     finally:
         _close(connection)
+
+
+def _scrub(detail: str, password: str | None) -> str:
+    """The detail of a failure, sure to hold no password for the log."""
+    return detail.replace(password, "***") if password else detail
 
 
 def _close(connection: Connection) -> None:
     try:
         connection.unbind()
-    except LDAPException:
+    except Exception:
         # The answer is had (or the failure reported): a connection that
         # can't be closed cleanly changes neither.
         logger.debug("Could not unbind from the directory.", exc_info=True)
@@ -200,10 +206,13 @@ def _open_and_bind(connection: Connection, config: DirectoryConfig, service: boo
 
 
 def _check_search(connection: Connection) -> int:
-    """The search's result code, if it answered; else ``DirectoryUnavailable``."""
+    """The search's result code, if it answered; else ``DirectoryMisconfigured``
+    for a missing base, ``DirectoryUnavailable`` for anything else."""
     result = connection.result or {}
     if result.get("result") in SEARCH_ANSWERED:
         return result["result"]
+    if result.get("result") == NO_SUCH_OBJECT:
+        raise DirectoryMisconfigured("the search base names no entry (noSuchObject)")
     description = result.get("description", "no answer")
     raise DirectoryUnavailable(f"the directory refused the search: {description}")
 

@@ -13,8 +13,10 @@ from ipaddress import ip_address
 from urllib.parse import urlsplit
 
 from ldap3.core.exceptions import LDAPException
+from ldap3.operation.search import parse_filter
 from ldap3.utils.dn import parse_dn
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from core.settings.section import SectionModel, SectionSpec
 
@@ -31,8 +33,9 @@ class DirectorySettings(SectionModel):
     url: str | None = Field(
         default=None,
         max_length=512,
-        description="The directory server, as ldap://host[:port] or "
-        "ldaps://host[:port]; null turns directory authentication off.",
+        description="The directory server, as ldaps://host[:port], or "
+        "ldap://host[:port] with startTls on (plain ldap:// only to a loopback "
+        "address); null turns directory authentication off.",
     )
     bind_dn: str | None = Field(
         default=None,
@@ -96,6 +99,30 @@ class DirectorySettings(SectionModel):
             raise ValueError("must be an attribute name such as uid or cn")
         return value.strip()
 
+    @model_validator(mode="after")
+    def check_encrypted(self) -> "DirectorySettings":
+        """Passwords cross the network only encrypted; the error names url."""
+        if self.url is None or self.start_tls or not sends_clear_text(self.url):
+            return self
+        error = PydanticCustomError(
+            "value_error",
+            "ldap:// sends passwords in clear: use ldaps://, turn on startTls, "
+            "or name a loopback address",
+        )
+        details = InitErrorDetails(type=error, loc=("url",), input=self.url)
+        raise ValidationError.from_exception_data(type(self).__name__, [details])
+
+
+def sends_clear_text(url: str) -> bool:
+    """Whether ``url`` is plain ldap:// to a host other than this one."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "ldap":
+        return False
+    try:
+        return not ip_address(parts.hostname or "").is_loopback
+    except ValueError:
+        return True
+
 
 def clean_ldap_url(raw: str) -> str:
     """``ldap://host[:port]`` or ``ldaps://…``; raise ``ValueError`` otherwise."""
@@ -123,7 +150,7 @@ def _valid_host(host: str) -> bool:
 
 
 def clean_filter(raw: str) -> str:
-    """A filter in balanced parentheses; the server judges the rest."""
+    """One filter in balanced parentheses that ldap3 can parse (and so send)."""
     value = raw.strip()
     depth = 0
     for position, char in enumerate(value):
@@ -132,10 +159,25 @@ def clean_filter(raw: str) -> str:
             break
     else:
         if value.startswith("(") and depth == 0 and "\x00" not in value:
-            return value
+            return _parsed(value)
     raise ValueError(
         "must be one LDAP filter in parentheses, such as (objectClass=inetOrgPerson)"
     )
+
+
+def _parsed(value: str) -> str:
+    try:
+        parse_filter(
+            value,
+            None,
+            auto_escape=False,
+            auto_encode=False,
+            validator=None,
+            check_names=False,
+        )
+    except Exception as exc:  # ldap3's parser raises more than LDAPException
+        raise ValueError(f"must be a valid LDAP filter ({exc})") from None
+    return value
 
 
 SECTION = SectionSpec(

@@ -7,7 +7,9 @@ commit together. Users get an unusable password hash (the directory proves
 their passwords) and the user defaults, as new users do. Entries are taken
 in login order, so a redelivered message carries on after the checkpoint;
 a login already present is counted as existing, so a second import
-creates nobody twice.
+creates nobody twice. DIRECTORY users the directory no longer lists are
+reported as missing, and left as they are: whether to disable or delete
+them is the administrators' call.
 """
 
 import copy
@@ -28,7 +30,12 @@ from core.services.jobs import JobCancelled, create_job, save_progress, update_p
 from core.services.templates import user_template
 from core.services.user_fields import split_mailbox_address
 from core.services.users import add_user, announce_new_user, mailbox_cap
-from plugins.directory.client import DirectoryEntry, DirectoryUnavailable, list_entries
+from plugins.directory.client import DirectoryEntry, list_entries
+from plugins.directory.errors import (
+    DirectoryMisconfigured,
+    DirectoryUnavailable,
+    NoLoginAttribute,
+)
 from plugins.directory.service import (
     DIRECTORY,
     require_directory_config,
@@ -39,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 IMPORT_USERS = "import_directory_users"
 SKIPPED_SHOWN = 100
+MISSING_SHOWN = 100
 UNUSABLE_PREFIX = "!directory:"
 MAX_DISPLAY_NAME = 255
 
@@ -69,6 +77,8 @@ class ImportReport:
     existing: int = 0
     skipped: int = 0
     skipped_entries: list[dict] = field(default_factory=list)
+    missing: int = 0
+    missing_users: list[str] = field(default_factory=list)
 
     @property
     def done(self) -> int:
@@ -85,6 +95,8 @@ class ImportReport:
             "existing": self.existing,
             "skipped": self.skipped,
             "skippedEntries": list(self.skipped_entries),
+            "missing": self.missing,
+            "missingUsers": list(self.missing_users),
         }
 
     @classmethod
@@ -95,6 +107,8 @@ class ImportReport:
             result.get("existing", 0),
             result.get("skipped", 0),
             list(result.get("skippedEntries", [])),
+            result.get("missing", 0),
+            list(result.get("missingUsers", [])),
         )
 
 
@@ -108,12 +122,15 @@ def run_import(runtime: Runtime, job: Job) -> dict:
     for index, entry in enumerate(entries, start=1):
         if index > job.checkpoint:
             import_entry(runtime, job, index, entry, template, report)
+    report_missing(runtime, domain_id, entries, report)
     logger.info(
-        "Directory import job %d: %d created, %d existing, %d skipped.",
+        "Directory import job %d: %d created, %d existing, %d skipped, "
+        "%d missing from the directory.",
         job.id,
         report.created,
         report.existing,
         report.skipped,
+        report.missing,
     )
     return report.as_result()
 
@@ -126,15 +143,23 @@ def _read_directory(runtime: Runtime, domain_id: int):
         template = user_template(session, runtime, domain.name)
     # Limitation: the whole listing is held in memory for the job — walking
     # the pages with their cookie as the checkpoint would lift it.
+    # Domain administrators see the job's error: what the server said goes
+    # to the log alone.
     try:
         entries = list_entries(config)
+    except DirectoryMisconfigured as exc:
+        logger.warning(
+            "The directory of %s can't be listed: %s; correct directory.baseDn.",
+            domain.name,
+            exc.detail,
+        )
+        raise
     except DirectoryUnavailable as exc:
         logger.warning(
-            "The directory of domain %d can't be listed: %s.", domain_id, exc.detail
+            "The directory of %s can't be listed: %s.", domain.name, exc.detail
         )
-        raise MailplaneError(
-            f"The directory could not be searched: {exc.detail}.",
-            code=DirectoryUnavailable.code,
+        raise DirectoryUnavailable(
+            exc.detail, DirectoryUnavailable.JOB_MESSAGE
         ) from None
     return sorted(entries, key=lambda e: ((e.login or "").lower(), e.dn)), template
 
@@ -176,7 +201,7 @@ def _add_directory_user(
     session: Session, runtime: Runtime, domain: Domain, entry: DirectoryEntry, template
 ) -> bool:
     """Add the entry's user; False when its login is a user already."""
-    local_part = _local_part(entry, domain)
+    local_part = _local_part(entry, domain.name)
     taken = select(User.id).where(
         User.domain_id == domain.id, User.local_part == local_part
     )
@@ -203,12 +228,40 @@ def _add_directory_user(
     return True
 
 
-def _local_part(entry: DirectoryEntry, domain: Domain) -> str:
+def _local_part(entry: DirectoryEntry, domain_name: str) -> str:
     if not entry.login:
-        raise MailplaneError(
-            f"{entry.dn} has no login attribute.", code="NO_LOGIN_ATTRIBUTE"
+        raise NoLoginAttribute(entry.dn)
+    return split_mailbox_address(f"{entry.login}@{domain_name}")[0]
+
+
+def report_missing(
+    runtime: Runtime,
+    domain_id: int,
+    entries: list[DirectoryEntry],
+    report: ImportReport,
+) -> None:
+    """Count the domain's DIRECTORY users whose login the listing lacks."""
+    with session_scope(runtime.engine, write=False) as session:
+        domain = _require_domain(session, domain_id)
+        listed = _listed_local_parts(entries, domain.name)
+        rows = session.exec(
+            select(User.local_part)
+            .where(User.domain_id == domain_id, User.auth_type == DIRECTORY)
+            .order_by(User.local_part)
         )
-    return split_mailbox_address(f"{entry.login}@{domain.name}")[0]
+        missing = [f"{local}@{domain.name}" for local in rows if local not in listed]
+    report.missing = len(missing)
+    report.missing_users = missing[:MISSING_SHOWN]
+
+
+def _listed_local_parts(entries: list[DirectoryEntry], domain_name: str) -> set[str]:
+    listed = set()
+    for entry in entries:
+        try:
+            listed.add(_local_part(entry, domain_name))
+        except MailplaneError:
+            continue
+    return listed
 
 
 def clean_imported_name(raw: str) -> str:

@@ -1,14 +1,17 @@
 """The key that encrypts service-account passwords of directories.
 
 Passwords are encrypted with Fernet under one key kept in
-``<data dir>/directory.key``, created on first use with mode 0600. Every
-server and worker process of an installation must see the same file.
-Losing it makes the stored passwords unreadable: administrators then set
-them again with ``setDirectoryBindPassword``.
+``<data dir>/directory.key``, created with mode 0600 when a password is
+first encrypted, never when one is decrypted. Every server and worker
+process of an installation must see the same file. Losing it makes the
+stored passwords unreadable: administrators then set them again with
+``setDirectoryBindPassword``.
 """
 
 import logging
 import os
+import tempfile
+import threading
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,30 +21,47 @@ logger = logging.getLogger(__name__)
 KEY_FILE = "directory.key"
 
 _cache: dict[Path, Fernet] = {}
+# Threads of one process share the cache; the lock keeps two of them from
+# reading or creating the key at once.
+_lock = threading.Lock()
+
+
+class KeyMissing(Exception):
+    """Raised when decrypting while the key file does not exist."""
 
 
 def encrypt(data_dir: Path, plain: str) -> str:
-    return _fernet(data_dir).encrypt(plain.encode()).decode()
+    """The encrypted text; creates the key on first use."""
+    return _fernet(data_dir, create=True).encrypt(plain.encode()).decode()
 
 
 def decrypt(data_dir: Path, token: str) -> str:
-    """The password; raises ``InvalidToken`` if the key file was replaced."""
-    return _fernet(data_dir).decrypt(token.encode()).decode()
+    """The plain text; raises ``KeyMissing`` without the key file (a new key
+    could decrypt nothing), ``InvalidToken`` if it was replaced."""
+    return _fernet(data_dir, create=False).decrypt(token.encode()).decode()
 
 
-def _fernet(data_dir: Path) -> Fernet:
+def _fernet(data_dir: Path, *, create: bool) -> Fernet:
     path = Path(data_dir) / KEY_FILE
-    fernet = _cache.get(path)
-    if fernet is None:
-        fernet = _cache[path] = Fernet(_load_or_create(path))
+    with _lock:
+        fernet = _cache.get(path)
+        if fernet is None:
+            fernet = _cache[path] = Fernet(_load(path, create=create))
     return fernet
 
 
-def _load_or_create(path: Path) -> bytes:
+def _load(path: Path, *, create: bool) -> bytes:
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:
-        return _create(path)
+        if create:
+            return _create(path)
+    logger.error(
+        "The directory key %s is missing: stored bind passwords can't be "
+        "decrypted; restore the file, or set the passwords again.",
+        path,
+    )
+    raise KeyMissing(f"{path} is missing")
 
 
 def _create(path: Path) -> bytes:
@@ -51,19 +71,19 @@ def _create(path: Path) -> bytes:
     processes creating the key at once, both end up with the winner's.
     """
     key = Fernet.generate_key()
-    draft = path.with_name(f".{KEY_FILE}.{os.getpid()}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-        os.fsync(handle.fileno())
+    # mkstemp makes the draft 0600, under a name no other process picks.
+    fd, draft = tempfile.mkstemp(prefix=f".{KEY_FILE}.", dir=path.parent)
     try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+            os.fsync(handle.fileno())
         os.link(draft, path)
     except FileExistsError:
         return path.read_bytes().strip()
     finally:
-        draft.unlink()
+        os.unlink(draft)
     logger.info("Created the directory key %s.", path)
     return key
 
 
-__all__ = ["InvalidToken", "decrypt", "encrypt"]
+__all__ = ["InvalidToken", "KeyMissing", "decrypt", "encrypt"]

@@ -7,9 +7,9 @@ import strawberry
 from core.principal import require_authenticated
 from core.schema.context import Info
 from core.schema.errors import UserError, run_mutation
-from core.services.auth import login, revoke_token
+from core.services.auth import get_plugin_verdict, login, revoke_token
 from core.services.logout import get_logout_url
-from core.services.throttle import guard_login
+from core.services.throttle import check_login, guard_login
 
 
 @strawberry.input(description="Credentials.")
@@ -57,10 +57,22 @@ class LoginMutation:
     ) -> LoginPayload:
         def act(session, ctx):
             address = ctx.client_address
+            runtime = ctx.runtime
+            # Plugins (a directory) judge the password before ``session``
+            # first touches the database, so that waiting on them holds no
+            # write lock; their refusal for want of a verdict comes before
+            # guard_login and so counts as no failed attempt.
+            check_login(runtime.engine, account=input.username, address=address)
+            verdict = get_plugin_verdict(runtime, input.username, input.password)
             guard_login(session, account=input.username, address=address)
-            ttl = ctx.runtime.config.token_ttl_seconds
+            ttl = runtime.config.token_ttl_seconds
             result = login(
-                session, input.username, input.password, ttl=ttl, runtime=ctx.runtime
+                session,
+                input.username,
+                input.password,
+                ttl=ttl,
+                runtime=runtime,
+                verdict=verdict,
             )
             return {
                 "token": result.token,

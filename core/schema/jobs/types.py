@@ -45,8 +45,8 @@ class Job:
         description="What it did, by kind: rows and downloadUrl for exports; "
         "delivered, skipped and skippedRecipients for mass email; notified "
         "for notifications; domainsChanged or usersChanged, and refused, for "
-        "propagations; created, existing, skipped and skippedEntries for "
-        "directory imports. Partial while it runs."
+        "propagations; created, existing, skipped, skippedEntries, missing and "
+        "missingUsers for directory imports. Partial while it runs."
     )
     errors: list[UserError] = strawberry.field(description="Why it failed, if it did.")
     download_url: str | None = strawberry.field(

@@ -204,3 +204,20 @@ def test_user_field_breaking_rule_refuses_its_domain(relay_runtime):
     # Then b.test is refused whole, and both users of a.test change
     assert [(r.domain, r.plugin) for r in outcome.refused] == [("b.test", "core")]
     assert outcome.changed == 2
+
+
+def test_error_a_domain_already_has_refuses_nothing(runtime, domains):
+    # Given b.test stored with external delivery and no host (outside the API)
+    with session_scope(runtime.engine) as session:
+        session.execute(
+            text("UPDATE domain SET settings = :doc WHERE name = 'b.test'"),
+            {"doc": json.dumps({"email": {"inbound_delivery": "external_host"}})},
+        )
+    set_domain_template(runtime, email={"disable_greylisting": True})
+
+    # When a field the same rule judges is propagated
+    outcome = propagate(runtime, ["email.disableGreylisting"])
+
+    # Then the error b.test already had refuses nothing
+    assert (outcome.changed, outcome.refused) == (3, [])
+    assert stored_section(runtime, "email")["b.test"]["disable_greylisting"] is True

@@ -108,6 +108,17 @@ def test_removed_choice_leaves_template_and_domains(
     assert after["a.test"] == before["a.test"]
 
 
+def test_switching_ipv6_off_clears_every_ipv6_choice(runtime, server):
+    choose(runtime, "security", "outbound_ipv6", "2001:db8::1", "2001:db8::2")
+
+    change_server(runtime, outbound_ipv6_enabled=False)
+
+    after = stored_settings(runtime)
+    assert template_value(runtime, "security", "outbound_ipv6") is None
+    assert after["a.test"]["security"]["outbound_ipv6"] is None
+    assert after["b.test"]["security"]["outbound_ipv6"] is None
+
+
 @pytest.mark.parametrize(("section", "field", "listed", "removed", "kept"), CHOICES)
 def test_removing_nothing_changes_nothing(
     runtime, server, section, field, listed, removed, kept

@@ -120,12 +120,21 @@ def test_template_rejects_bad_hostname_pattern(runtime):
     ("change", "field"),
     [
         ({"hostname": "mx.Domain-Variable.invalid"}, "hostname"),
+        ({"hostname": "mx.domain-variable\u3002invalid"}, "hostname"),
         (
             {"settings": {"misc": {"logout_url": "https://domain-variable.invalid/"}}},
             "settings.misc.logoutUrl",
         ),
+        (
+            {
+                "settings": {
+                    "email": {"inbound_host": "mx.\uff44omain-variable.invalid"}
+                }
+            },
+            "settings.email.inboundHost",
+        ),
     ],
-    ids=["hostname", "setting"],
+    ids=["hostname", "hostname-look-alike", "setting", "setting-look-alike"],
 )
 def test_template_refuses_the_stand_in_name(runtime, change, field):
     with pytest.raises(InvalidInputs) as caught:

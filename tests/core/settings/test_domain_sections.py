@@ -73,6 +73,13 @@ def test_stored_value_no_longer_valid_reads_leniently(registry):
     assert (limits.users, limits.disk_space_mb) == (100, 900)
 
 
+@pytest.mark.parametrize("stored", [5, True, "text", [1]], ids=str)
+def test_section_not_an_object_reads_as_defaults(registry, stored):
+    limits = registry.read("domain", {"limits": stored}, "limits")
+
+    assert limits.users == 100
+
+
 def test_patch_leaves_other_sections_and_fields(registry):
     document = registry.defaults("domain")
 

@@ -20,6 +20,7 @@ import plugins.directory
 from core.db import session_scope
 from core.runtime import build_runtime
 from core.services.scope import find_domain
+from plugins.directory import outages
 from plugins.directory.credentials import set_bind_password
 from tests.plugin_support import add_domain, issue_license, licensed_config, schema_for
 
@@ -146,6 +147,14 @@ def licensed_for(runtime, folder: Path, features=("directory_integration",)):
     return build_runtime(config, plugin_modules=[plugins.directory])
 
 
+@pytest.fixture(autouse=True)
+def forget_outages():
+    """Outages are remembered per process; each test starts without any."""
+    outages.forget_all()
+    yield
+    outages.forget_all()
+
+
 @pytest.fixture
 def directory_runtime(runtime, tmp_path):
     """The plugin loaded under a license granting directory integration."""
@@ -179,7 +188,14 @@ def make_domain(runtime, name: str, url: str | None, *, users=(), **changes) -> 
 def store_bind_password(runtime, name: str, password: str | None) -> None:
     with session_scope(runtime.engine) as session:
         domain = find_domain(session, name)
-        set_bind_password(session, runtime, domain.id, password)
+        set_bind_password(session, runtime, domain, password)
+
+
+def move_directory(runtime, name: str, changes: dict) -> None:
+    """Change where the directory is, then store the service account's
+    password again: it is bound to the url and bindDn it was set for."""
+    change_settings(runtime, name, {"directory": changes})
+    store_bind_password(runtime, name, READER_PASSWORD)
 
 
 def change_settings(runtime, name: str, patch: dict) -> None:

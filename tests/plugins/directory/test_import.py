@@ -12,6 +12,7 @@ from core.errors import InvalidInputs
 from core.models import Domain, User
 from core.runtime import build_runtime
 from core.services.scope import find_domain
+from core.services.users import UserCreate, create_user
 from plugins.directory.user_import import request_import
 from tests.core.schema.templates import fake_plugin
 from tests.core.services.expansion_support import LABEL, SYNC_LABEL, set_user_template
@@ -63,7 +64,8 @@ def test_import_creates_missing_users_once(directory_runtime, ldap_url):
     # Then the first run creates the four, the second nobody
     assert first.state == "succeeded"
     skipped = sorted(first.result.pop("skippedEntries"), key=lambda e: e["entry"])
-    assert first.result == {"created": 4, "existing": 0, "skipped": 2}
+    assert first.result.pop("missingUsers") == []
+    assert first.result == {"created": 4, "existing": 0, "skipped": 2, "missing": 0}
     assert skipped == sorted(UNUSABLE, key=lambda e: e["entry"])
     assert (first.done, first.total) == (6, 6)
     assert second.result["created"] == 0 and second.result["existing"] == 4
@@ -99,6 +101,7 @@ def test_import_fails_clearly_when_directory_is_down(
 
     assert job.state == "failed"
     assert job.errors[0]["code"] == "DIRECTORY_UNAVAILABLE"
+    assert job.errors[0]["message"] == "The directory could not be reached."
     assert set(users(directory_runtime)) == {"admin"}
 
 
@@ -181,3 +184,53 @@ def test_import_refused_when_user_template_breaks(runtime, tmp_path, ldap_url):
     assert [(e.field, e.code) for e in caught.value.errors] == [
         ("domain", "TEMPLATE_VALUE_INVALID")
     ]
+
+
+def add_user(runtime, email: str, auth_type: str) -> None:
+    with session_scope(runtime.engine) as session:
+        create_user(
+            session, runtime, SYSTEM, UserCreate(email, PASSWORD, auth_type=auth_type)
+        )
+
+
+def test_import_reports_directory_users_it_no_longer_lists(directory_runtime, ldap_url):
+    # Given a DIRECTORY user the directory does not hold, and a password user
+    make_domain(directory_runtime, "a.test", ldap_url)
+    add_user(directory_runtime, "zed@a.test", "directory")
+    add_user(directory_runtime, "plain@a.test", "password")
+
+    job = run_import(directory_runtime)
+
+    # Then only the DIRECTORY user is reported, and it is left as it was
+    assert (job.result["missing"], job.result["missingUsers"]) == (1, ["zed@a.test"])
+    with session_scope(directory_runtime.engine, write=False) as session:
+        zed = session.execute(select(User).where(User.local_part == "zed")).scalar_one()
+        assert zed.status == "enabled"
+
+
+def test_import_fails_on_a_base_dn_naming_nothing(directory_runtime, admin, ldap_url):
+    make_domain(directory_runtime, "a.test", ldap_url, base_dn="ou=nowhere,dc=x")
+
+    payload = admin.mutate(IMPORT, {"domain": "a.test"})
+    job = wait_for_job(directory_runtime, int(payload["job"]["id"]))
+
+    assert job.state == "failed"
+    assert job.errors[0]["code"] == "DIRECTORY_MISCONFIGURED"
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        pytest.param({"base_dn": None}, "DIRECTORY_NOT_CONFIGURED", id="no-base-dn"),
+        pytest.param({"bind_dn": "cn=x"}, "DIRECTORY_PASSWORD_STALE", id="moved"),
+    ],
+)
+def test_import_refused_until_directory_is_usable(
+    directory_runtime, admin, ldap_url, changes, code
+):
+    make_domain(directory_runtime, "a.test", ldap_url)
+    change_settings(directory_runtime, "a.test", {"directory": changes})
+
+    refused = admin.mutate(IMPORT, {"domain": "a.test"})
+
+    assert error_codes(refused) == [code]

@@ -1,6 +1,7 @@
 """Logins of DIRECTORY users are proved by a bind to the domain's directory."""
 
 import logging
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -9,18 +10,28 @@ from core.db import session_scope
 from core.models import LoginFailure
 from core.services.users import UserCreate, create_user
 from plugins.autodiscover import signin
+from plugins.directory import outages
 from tests.graphql_client import error_codes
 from tests.plugin_support import PASSWORD, SYSTEM
 from tests.plugins.directory.conftest import (
     PEOPLE,
+    READER_DN,
+    READER_PASSWORD,
     change_settings,
     make_domain,
+    move_directory,
     store_bind_password,
 )
+from tests.plugins.directory.fake_servers import HTTP_REPLY, fake_server
 
 LOGIN = """
 mutation Login($input: LoginInput!) {
   login(input: $input) { token errors { field code } }
+}
+"""
+UPDATE = """
+mutation Update($input: DomainUpdateInput!) {
+  updateDomain(input: $input) { errors { field code } }
 }
 """
 ALICE_PASSWORD = PEOPLE["alice"][1]
@@ -119,7 +130,7 @@ def test_unusable_directory_gives_a_clear_error(
     if breakage == "bind-refused":
         store_bind_password(directory_runtime, "a.test", "not-the-reader-secret")
     else:
-        change_settings(directory_runtime, "a.test", {"directory": changes[breakage]})
+        move_directory(directory_runtime, "a.test", changes[breakage])
 
     # When a DIRECTORY user and a password user log in
     with caplog.at_level(logging.WARNING, logger="plugins.directory"):
@@ -127,12 +138,14 @@ def test_unusable_directory_gives_a_clear_error(
     plain = log_in(client, "plain@a.test", PASSWORD)
 
     # Then the first is told the directory is unavailable, and why is logged
-    # without the password; the second does not depend on the directory
+    # without the password; the second does not depend on the directory,
+    # and neither counts as a wrong password
     assert error_codes(refused) == ["DIRECTORY_UNAVAILABLE"]
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert any("alice@a.test" in r.getMessage() for r in warnings)
     assert ALICE_PASSWORD not in caplog.text
     assert plain["errors"] == [] and plain["token"]
+    assert failures(directory_runtime) == 0
 
 
 def test_feature_off_leaves_the_stored_hash_in_charge(
@@ -162,7 +175,7 @@ def test_autodiscover_basic_sign_in_asks_the_directory(
     good = sign_in(directory_runtime, ALICE_PASSWORD)
     local = sign_in(directory_runtime, PASSWORD)
     counted = failures(directory_runtime)
-    change_settings(directory_runtime, "a.test", {"directory": {"url": closed_url}})
+    move_directory(directory_runtime, "a.test", {"url": closed_url})
     down = sign_in(directory_runtime, ALICE_PASSWORD)
 
     # Then the directory's password signs in; a refusal while it is down
@@ -200,3 +213,143 @@ def test_directory_user_cannot_change_its_password_here(
     # Then she is told the directory keeps it, and it still opens a session
     assert payload["errors"] == [{"field": "password", "code": "DIRECTORY_MANAGED"}]
     assert log_in(client, "alice@a.test", ALICE_PASSWORD)["errors"] == []
+
+
+def writer_waits(engine) -> bool:
+    """Whether a writer must wait for a lock now (it gives up after 0.5 s)."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if engine.dialect.name == "sqlite":
+            statements = ["PRAGMA busy_timeout=500", "BEGIN IMMEDIATE", "ROLLBACK"]
+        else:
+            # Any transaction that read users keeps this lock from being had.
+            statements = [
+                "SET lock_timeout = '500ms'",
+                'LOCK TABLE "user" IN ACCESS EXCLUSIVE MODE',
+            ]
+        for statement in statements:
+            cursor.execute(statement)
+    except Exception:
+        return True
+    finally:
+        # The timeouts set here must not reach the pool's next user.
+        raw.invalidate()
+    return False
+
+
+def test_login_holds_no_lock_while_directory_answers(directory_runtime, client):
+    # Given alice, whose directory takes the connection but keeps silent
+    with fake_server(reply=None) as silent:
+        make_domain(directory_runtime, "a.test", silent.url)
+        add_directory_user(directory_runtime, "alice@a.test")
+
+        # When she logs in, and another writer needs the database meanwhile
+        answers = []
+        login = threading.Thread(
+            target=lambda: answers.append(log_in(client, "alice@a.test", "pw"))
+        )
+        login.start()
+        assert silent.accepted.wait(10)
+        waited = writer_waits(directory_runtime.engine)
+        silent.released.set()
+        login.join(30)
+
+    # Then the writer did not wait for the login, which then failed
+    # without counting as a wrong password
+    assert not waited
+    assert error_codes(answers[0]) == ["DIRECTORY_UNAVAILABLE"]
+    assert failures(directory_runtime) == 0
+
+
+def test_server_speaking_no_ldap_is_unavailable(directory_runtime, client, caplog):
+    # Given a directory url where a web server answers
+    with fake_server(HTTP_REPLY) as web:
+        make_domain(directory_runtime, "a.test", web.url)
+        add_directory_user(directory_runtime, "alice@a.test")
+
+        # When alice logs in
+        with caplog.at_level(logging.WARNING, logger="plugins.directory"):
+            refused = log_in(client, "alice@a.test", ALICE_PASSWORD)
+
+    # Then the directory is unavailable; why is logged with the domain and
+    # without any password
+    assert error_codes(refused) == ["DIRECTORY_UNAVAILABLE"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("a.test" in message for message in warnings)
+    assert ALICE_PASSWORD not in caplog.text and READER_PASSWORD not in caplog.text
+
+
+def test_unavailable_directory_is_not_asked_again_at_once(
+    directory_runtime, client, monkeypatch
+):
+    # Given a directory that can't answer
+    with fake_server(HTTP_REPLY) as web:
+        make_domain(directory_runtime, "a.test", web.url)
+        add_directory_user(directory_runtime, "alice@a.test")
+
+        # When alice tries twice at once, then once more after the pause
+        first = log_in(client, "alice@a.test", ALICE_PASSWORD)
+        second = log_in(client, "alice@a.test", ALICE_PASSWORD)
+        asked_twice = web.connections
+        monkeypatch.setattr(outages, "REMEMBER_SECONDS", 0)
+        later = log_in(client, "alice@a.test", ALICE_PASSWORD)
+
+    # Then the second attempt fails at once, sending nothing; the later asks
+    codes = [error_codes(p) for p in (first, second, later)]
+    assert codes == [["DIRECTORY_UNAVAILABLE"]] * 3
+    assert asked_twice == 1 and web.connections == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "moved"),
+    [pytest.param("url", None, id="url"), pytest.param("bindDn", "cn=x", id="dn")],
+)
+def test_moved_directory_gets_no_stored_password(
+    directory_runtime, client, ldap_url, field, moved
+):
+    # Given a domain administrator who points its directory elsewhere
+    make_domain(directory_runtime, "a.test", ldap_url)
+    add_directory_user(directory_runtime, "alice@a.test")
+    boss = client.as_token(client.login("admin@a.test", PASSWORD))
+    original = {"url": ldap_url, "bindDn": READER_DN}[field]
+
+    with fake_server(HTTP_REPLY) as catcher:
+        target = moved or catcher.url
+        changed = boss.mutate(UPDATE, settings_of({field: target}))
+        refused = log_in(client, "alice@a.test", ALICE_PASSWORD)
+        sent = catcher.connections, catcher.received
+    restored = boss.mutate(UPDATE, settings_of({field: original}))
+    again = log_in(client, "alice@a.test", ALICE_PASSWORD)
+
+    # Then no bind with the stored password is tried until the directory is
+    # back where the password was set for
+    assert changed["errors"] == [] and restored["errors"] == []
+    assert error_codes(refused) == ["DIRECTORY_PASSWORD_STALE"]
+    assert sent == (0, b"")
+    assert again["errors"] == [] and again["token"]
+
+
+def settings_of(directory: dict) -> dict:
+    return {"name": "a.test", "settings": {"directory": directory}}
+
+
+@pytest.mark.parametrize(
+    ("base_dn", "code"),
+    [
+        pytest.param(
+            "ou=nowhere,dc=example,dc=org", "DIRECTORY_MISCONFIGURED", id="wrong"
+        ),
+        pytest.param(None, "DIRECTORY_NOT_CONFIGURED", id="missing"),
+    ],
+)
+def test_bad_base_dn_is_no_wrong_password(
+    directory_runtime, client, ldap_url, base_dn, code
+):
+    make_domain(directory_runtime, "a.test", ldap_url, base_dn=base_dn)
+    add_directory_user(directory_runtime, "alice@a.test")
+
+    refused = log_in(client, "alice@a.test", ALICE_PASSWORD)
+
+    assert error_codes(refused) == [code]
+    assert failures(directory_runtime) == 0

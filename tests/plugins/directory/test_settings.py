@@ -72,12 +72,47 @@ def test_section_refuses_bad_urls(url):
         pytest.param("base_dn", "not a dn", id="base-dn"),
         pytest.param("user_filter", "objectClass=person", id="filter-parens"),
         pytest.param("user_filter", "(a=b))(", id="filter-unbalanced"),
+        pytest.param("user_filter", "(!(a=b)(c=d))", id="filter-two-negated"),
+        pytest.param("user_filter", "(&)", id="filter-empty-and"),
         pytest.param("login_attribute", "uid)(x", id="attribute"),
     ],
 )
 def test_section_refuses_bad_search_settings(field, value):
     with pytest.raises(ValidationError):
         DirectorySettings(**{field: value})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("ldap://ldap.example.org", id="host"),
+        pytest.param("ldap://192.0.2.10:389", id="address"),
+    ],
+)
+def test_section_refuses_clear_text_ldap_elsewhere(url):
+    with pytest.raises(ValidationError) as caught:
+        DirectorySettings(url=url)
+
+    assert [error["loc"] for error in caught.value.errors()] == [("url",)]
+    assert DirectorySettings(url=url, start_tls=True).url == url
+
+
+def test_domain_admin_may_not_save_clear_text_ldap(directory_runtime, client, ldap_url):
+    # Given the administrator of a domain with a directory
+    make_domain(directory_runtime, "a.test", ldap_url)
+    boss = client.as_token(client.login("admin@a.test", PASSWORD))
+    remote = "ldap://ldap.example.org"
+
+    # When it names a remote ldap:// server, with StartTLS and without
+    refused = update(boss, {"directory": {"url": remote}})
+    upgraded = update(boss, {"directory": {"url": remote, "startTls": True}})
+    downgraded = update(boss, {"directory": {"startTls": False}})
+    loopback = update(boss, {"directory": {"url": "ldap://[::1]:1389"}})
+
+    # Then passwords never cross the network in clear
+    clear_text = [{"field": "settings.directory.url", "code": "INVALID"}]
+    assert refused["errors"] == clear_text and downgraded["errors"] == clear_text
+    assert upgraded["errors"] == [] and loopback["errors"] == []
 
 
 def test_section_accepts_directory_servers():

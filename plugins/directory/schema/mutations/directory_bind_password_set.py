@@ -16,7 +16,8 @@ class DirectoryBindPasswordSetInput:
     password: str | None = strawberry.field(
         default=None,
         description="The password of directory.bindDn; null or empty removes it. "
-        "It is stored encrypted and never shown.",
+        "It is stored encrypted, never shown, and used only while directory.url "
+        "and directory.bindDn stay as they are now: set them first.",
     )
 
 
@@ -48,7 +49,7 @@ class DirectoryBindPasswordSetMutation:
             domain = require_directory_domain(
                 session, runtime, ctx.principal, input.domain
             )
-            stored = set_bind_password(session, runtime, domain.id, input.password)
+            stored = set_bind_password(session, runtime, domain, input.password)
             return {"bind_password_set": stored}
 
         return run_mutation(info, DirectoryBindPasswordSetPayload, act)

@@ -20,7 +20,9 @@ class DirectoryUsersImportPayload:
     job: Job | None = strawberry.field(
         default=None,
         description="The import job; its result counts created, existing and "
-        "skipped entries, and lists skippedEntries (entry DN, code).",
+        "skipped entries, and lists skippedEntries (entry DN, code); missing "
+        "counts the DIRECTORY users the directory no longer lists, and "
+        "missingUsers names the first 100 (they are left as they are).",
     )
     errors: list[UserError] = strawberry.field(description="Why nothing started.")
 
