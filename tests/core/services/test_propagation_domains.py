@@ -221,3 +221,25 @@ def test_null_value_propagates_into_any_document(runtime, domains):
     assert result.changed == len(NAMES)
     for stored in stored_settings(runtime).values():
         assert stored["options"] == {"outgoing_gateway": None}
+
+
+@pytest.mark.parametrize(
+    ("months", "changing"), [(0, 0), (6, 1)], ids=["default", "other"]
+)
+def test_missing_value_compares_as_its_default(runtime, domains, months, changing):
+    # Given b.test's stored misc section lacking the field (written long ago)
+    with session_scope(runtime.engine) as session:
+        domain = session.exec(select(Domain).where(Domain.name == "b.test")).one()
+        misc = dict(domain.settings["misc"])
+        del misc["calendar_auto_clean_months"]
+        domain.settings = {**domain.settings, "misc": misc}
+    set_template(runtime, misc={"calendar_auto_clean_months": months})
+    path = ["misc.calendarAutoCleanMonths"]
+
+    # When the template's value is propagated, first as a dry run
+    preview = propagate(runtime, path, dry_run=True)
+    outcome = propagate(runtime, path)
+
+    # Then a value equal to the default changes nothing, in both runs alike
+    changed_elsewhere = 0 if months == 0 else len(NAMES) - 1
+    assert preview.page.changing == outcome.changed == changing + changed_elsewhere
