@@ -17,13 +17,14 @@ request count as separate attempts.
 An account is counted once whichever of its domain's names it is typed
 with (``user@alias.test`` is ``user@a.test``): under its user when the
 name resolves to one, else under the name rewritten to the domain's own
-name, so that aliases sharing a count tells nothing about who exists. The address is the
-one the server reports for the client: the peer's, or the one a trusted
-proxy forwarded (``MAILPLANE_TRUSTED_PROXIES``).
+name, so that aliases sharing a count tells nothing about who exists.
+The address is the one the server reports for the client: the peer's, or
+the one a trusted proxy forwarded (``MAILPLANE_TRUSTED_PROXIES``).
 
 Two ways to call it:
 
-- Inside a mutation's transaction (``login``, ``completeLogin``):
+- Inside a mutation's transaction (``login``; ``completeLogin`` counts
+  wrong codes per challenge instead, in the two-step plugin):
   ``guard_login(session, account=…, address=…)`` before checking
   credentials. It refuses a throttled attempt; if the transaction then
   rolls back (wrong credentials), the failure is recorded in a
