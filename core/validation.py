@@ -103,9 +103,14 @@ def expand_hostname(pattern: str, domain_name: str, *, field: str = "hostname") 
 
 
 def clean_url(raw: str) -> str:
-    """An absolute http(s) URL; raise ``ValueError`` otherwise."""
+    """An absolute http(s) URL naming a host, with no blanks or control
+    characters; raise ``ValueError`` otherwise."""
     value = raw.strip()
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValueError("must be an absolute http or https URL")
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError("must not contain spaces or control characters")
+    if not parts.hostname:
+        raise ValueError("must name a host")
     return value

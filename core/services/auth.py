@@ -276,12 +276,14 @@ def _impersonator(session: Session, row: AuthToken) -> str | None:
 
 
 def _current_role(row: AuthToken, user: User) -> Role:
-    """A session follows the user's flag: a demoted administrator loses its rights.
+    """A session follows the user's flag: a demoted administrator loses its
+    rights at once, impersonated or not.
 
-    An impersonation session keeps the role it was issued with.
+    An impersonation of a user stays a user's session even if the user is
+    made an administrator meanwhile: it never gains what it was not issued.
     """
-    if row.is_impersonation:
-        return Role(row.role)
+    if row.is_impersonation and Role(row.role) is Role.USER:
+        return Role.USER
     return Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
 
 

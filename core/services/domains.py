@@ -21,6 +21,7 @@ from core.principal import (
 from core.runtime import Runtime
 from core.services import domain_folders
 from core.services.domain_addresses import rewrite_addresses
+from core.services.feature_gates import withhold_unlicensed
 from core.services.settings_access import clean_settings_patch
 from core.services.template_expansion import validate_expanded
 from core.services.templates import domain_template, expand_variables, user_template
@@ -80,7 +81,7 @@ def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Dom
         status=template["status"],
         hostname=hostname,
         folder=str(folder),
-        settings=template["settings"],
+        settings=withhold_unlicensed(runtime.license, template["settings"]),
     )
     session.add(domain)
     _flush_unique(session, name)

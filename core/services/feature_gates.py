@@ -13,6 +13,8 @@ Three tables, one rule each:
   are on (``user_has_feature``).
 """
 
+import logging
+
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
@@ -23,6 +25,8 @@ from core.principal import Principal, Role
 from core.runtime import Runtime
 from core.settings.section import Scope
 from core.text import to_camel
+
+logger = logging.getLogger(__name__)
 
 # (domain section, field) -> the license feature that allows switching it on.
 LICENSED_FIELDS: dict[tuple[str, str], str] = {
@@ -84,6 +88,54 @@ def licensed_field_errors(license: License, patch: dict) -> list[MailplaneError]
                 )
             )
     return errors
+
+
+def withhold_unlicensed(license: License, settings: dict) -> dict:
+    """Domain settings (from the template) with the licensed fields the
+    license doesn't grant switched off: a new domain starts as the license
+    allows, whatever the template kept from an earlier license."""
+    withheld = {}
+    for (section, field), feature in LICENSED_FIELDS.items():
+        if _turns_on(settings, section, field) and not license.grants(feature):
+            withheld.setdefault(section, dict(settings[section]))[field] = False
+    if withheld:
+        logger.info(
+            "Switched off %s for a new domain: the license doesn't grant them.",
+            ", ".join(sorted(withheld)),
+        )
+    return {**settings, **withheld}
+
+
+def gated_user_fields(section: str, field: str | None, value) -> list[tuple]:
+    """``(user section, field, domain feature)`` of a propagated user value
+    that switches on a field ``USER_FEATURE_FIELDS`` gates; ``field`` None
+    when ``value`` is the whole section."""
+    patch = {section: value if field is None else {field: value}}
+    return [
+        (gated_section, gated_field, feature)
+        for (gated_section, gated_field), feature in USER_FEATURE_FIELDS.items()
+        if _turns_on(patch, gated_section, gated_field)
+    ]
+
+
+def domains_withholding(
+    runtime: Runtime, gated: list[tuple], domains: list[Domain]
+) -> list[tuple[int, str, str]]:
+    """``(domain id, name, reason)`` of the domains whose features are off
+    for a gated user value a propagation would switch on (``gated`` as
+    ``gated_user_fields`` gives it)."""
+    found = []
+    for domain in domains:
+        features = runtime.registry.read("domain", domain.settings, "features")
+        for section, field, feature in gated:
+            if not getattr(features, feature):
+                reason = (
+                    f"{section}.{to_camel(field)} can't be turned on while the "
+                    f"domain's features.{to_camel(feature)} is off."
+                )
+                found.append((domain.id, domain.name, reason))
+                break
+    return found
 
 
 def _domain_admin_gate_errors(

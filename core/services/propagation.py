@@ -26,6 +26,11 @@ from core.errors import InvalidInput, InvalidInputs, NotFound
 from core.models import Domain
 from core.runtime import Runtime
 from core.services import audit, propagation_sql
+from core.services.feature_gates import (
+    domains_withholding,
+    gated_user_fields,
+    licensed_field_errors,
+)
 from core.services.propagation_mixes import BrokenMix, broken_mixes
 from core.services.propagation_preview import (
     PreviewPage,
@@ -204,15 +209,16 @@ def plan_writes(
 ) -> list[SettingWrite]:
     """Resolve ``(input index, path)`` pairs into the template values to copy.
 
-    An unknown path raises ``UNKNOWN_SETTING`` for its input index. A path
-    inside another chosen one (a field of a section, or of a nested object,
-    chosen whole) is dropped.
+    An unknown path raises ``UNKNOWN_SETTING`` for its input index, a
+    domain value the license doesn't allow switching on ``LICENSE_REQUIRED``.
+    A path inside another chosen one (a field of a section, or of a nested
+    object, chosen whole) is dropped.
     """
-    resolved: dict[tuple[str, str | None], None] = {}
+    resolved: dict[tuple[str, str | None], int] = {}
     errors = []
     for index, path in paths:
         try:
-            resolved[runtime.registry.resolve_path(scope, path)] = None
+            resolved.setdefault(runtime.registry.resolve_path(scope, path), index)
         except InvalidInput as exc:
             errors.append(
                 InvalidInput(exc.message, field=f"settings.{index}", code=exc.code)
@@ -220,8 +226,28 @@ def plan_writes(
     if errors:
         raise InvalidInputs(errors)
     defaults = runtime.registry.defaults(scope)
-    writes = [_write(template, section, name, defaults) for section, name in resolved]
-    return uncovered(writes)
+    writes = {
+        index: _write(template, section, name, defaults)
+        for (section, name), index in resolved.items()
+    }
+    if scope == "domain":
+        _validate_licensed(runtime, writes)
+    return uncovered(list(writes.values()))
+
+
+def _validate_licensed(runtime: Runtime, writes: dict[int, SettingWrite]) -> None:
+    """Refuse copying an Enterprise-only value on that the license withholds."""
+    errors = []
+    for index, write in writes.items():
+        if write.field is not None and "." in write.field:
+            continue
+        value = write.value if write.field is None else {write.field: write.value}
+        for error in licensed_field_errors(runtime.license, {write.section: value}):
+            errors.append(
+                type(error)(error.message, field=f"settings.{index}", code=error.code)
+            )
+    if errors:
+        raise InvalidInputs(errors)
 
 
 def changes_of(writes: list[SettingWrite], domain_name: str | None = None) -> dict:
@@ -340,14 +366,29 @@ def _user_refusals(
     """Core's refusals, then the judging plugins' of the other domains."""
     broken = broken_expansions(session, runtime, "user", template, writes, scope)
     scope_ids = None if scope is None else [domain.id for domain in scope]
+    mixes = broken_mixes(session, runtime, "user", writes, scope_ids)
     refused = _core_refusals(
-        broken, broken_mixes(session, runtime, "user", writes, scope_ids)
+        broken, mixes + _features_off(session, runtime, writes, scope)
     )
     if judges:
         broken_ids = {refusal.domain_id for refusal in refused}
         judged = [domain for domain in scope if domain.id not in broken_ids]
         refused += _refusals(session, runtime, judges, judged, writes)
     return refused
+
+
+def _features_off(
+    session: Session,
+    runtime: Runtime,
+    writes: list[SettingWrite],
+    scope: list[Domain] | None,
+) -> list[BrokenMix]:
+    """The domains whose features withhold a user value being switched on."""
+    gated = [g for w in writes for g in gated_user_fields(w.section, w.field, w.value)]
+    if not gated:
+        return []
+    domains = scope if scope is not None else _all_domains(session)
+    return [BrokenMix(*found) for found in domains_withholding(runtime, gated, domains)]
 
 
 def _core_refusals(

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from core.errors import InvalidInput, NotFound
 from core.models import Domain
 from core.principal import Principal, Role, require_authenticated
+from core.text import quoted
 from core.validation import clean_domain_name
 
 
@@ -46,8 +47,10 @@ def require_managed_domain(
 
 
 def domain_not_found(name: str, field: str) -> NotFound:
-    return NotFound(f"No domain named {name!r}.", field=field, code="DOMAIN_NOT_FOUND")
+    return NotFound(
+        f"No domain named {quoted(name)}.", field=field, code="DOMAIN_NOT_FOUND"
+    )
 
 
 def user_not_found(email: str, field: str = "email") -> NotFound:
-    return NotFound(f"No user {email!r}.", field=field, code="USER_NOT_FOUND")
+    return NotFound(f"No user {quoted(email)}.", field=field, code="USER_NOT_FOUND")

@@ -82,6 +82,28 @@ def test_impersonation_does_what_domain_admin_can(impersonate, domains):
     assert error_codes(other) == ["DOMAIN_NOT_FOUND"]
 
 
+def test_demoted_administrator_impersonated_loses_rights(admin, impersonate, domains):
+    # Given an impersonation of a second administrator of a.test
+    created = admin.execute(
+        'mutation { createUser(input: {email: "second@a.test", password: '
+        '"pw-123456", isDomainAdmin: true}) { errors { code } } }'
+    )["createUser"]
+    session = impersonate(adminEmail="second@a.test")
+
+    # When that administrator is demoted
+    demoted = admin.execute(
+        'mutation { updateUser(input: {email: "second@a.test", '
+        "isDomainAdmin: false}) { errors { code } } }"
+    )["updateUser"]
+
+    # Then the impersonation acts as the user it now is
+    me = session.execute(ME)["me"]
+    refused = session.execute(CREATE_USER.replace("$domain", "a.test"))["createUser"]
+    assert created["errors"] == demoted["errors"] == []
+    assert me["role"] == "USER"
+    assert error_codes(refused) != []
+
+
 def test_impersonation_gains_nothing_beyond_domain_admin(impersonate, domains):
     session = impersonate(name="a.test")
 

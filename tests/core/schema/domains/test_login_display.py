@@ -89,6 +89,8 @@ def test_system_admin_customises_while_feature_off(admin, domain):
     [
         pytest.param({"logoUrl": "ftp://x.test/l.png"}, "logoUrl", id="scheme"),
         pytest.param({"logoUrl": "/logo.png"}, "logoUrl", id="relative"),
+        pytest.param({"logoUrl": "http://x.test/a b.png"}, "logoUrl", id="blank"),
+        pytest.param({"logoUrl": "http://x.test/\ta.png"}, "logoUrl", id="tab"),
         pytest.param({"brandingText": "b" * 501}, "brandingText", id="branding"),
         pytest.param({"loginTitle": "t" * 101}, "loginTitle", id="title"),
         pytest.param({"loginTitle": "a\x07b"}, "loginTitle", id="control"),
