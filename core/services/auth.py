@@ -287,7 +287,14 @@ def _current_role(row: AuthToken, user: User) -> Role:
     return Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
 
 
-def revoke_token(session: Session, token_id: int) -> None:
+def revoke_token(session: Session, token_id: int | None) -> None:
+    if token_id is None:
+        # An API key is no session: it is revoked with revokeApiKey.
+        raise InvalidInput(
+            "This request carries an API key, not a session; revoke the key "
+            "with revokeApiKey.",
+            code="NOT_A_SESSION",
+        )
     row = session.get(AuthToken, token_id)
     if row is None:
         raise InvalidInput("No such session.", code="NOT_FOUND")

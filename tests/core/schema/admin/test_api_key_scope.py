@@ -176,3 +176,13 @@ def test_reseller_jobs_are_its_own(runtime, client, domains, reseller, admin):
 
     assert mine == [{"kind": "export_domains"}]
     assert theirs == 0
+
+
+def test_logout_with_a_key_is_refused_clearly(runtime, client):
+    secret = _key_secret(runtime, None)
+
+    payload = client.as_token(secret).execute(
+        "mutation { logout { ok errors { code } } }"
+    )["logout"]
+
+    assert payload == {"ok": False, "errors": [{"code": "NOT_A_SESSION"}]}
