@@ -23,6 +23,7 @@ from core.models import Job
 from core.principal import Principal
 from core.runtime import Runtime
 from core.services.jobs import JobCancelled, create_job, save_progress, update_progress
+from plugins.mailing_lists.addresses import canonical_addresses
 from plugins.mailing_lists.lists import require_list
 from plugins.mailing_lists.models import Subscriber
 from plugins.mailing_lists.subscribers import (
@@ -142,9 +143,10 @@ def read_lines(text: str) -> Iterator[Line]:
 
 def import_batch(runtime: Runtime, job: Job, batch: list[Line], report: ImportReport):
     """Insert a batch's new subscribers and save progress, in one transaction."""
-    valid = _clean_batch(batch, report)
+    cleaned = _clean_batch(batch, report)
     with session_scope(runtime.engine) as session:
         lock_list(session, job.params["listId"])
+        valid = _canonical(session, cleaned, report)
         existing = _existing(session, job.params["listId"], list(valid))
         new = {a: name for a, name in valid.items() if a not in existing}
         if new:
@@ -178,6 +180,20 @@ def _clean_batch(batch: list[Line], report: ImportReport) -> dict[str, str]:
             continue
         valid[address] = name
     return valid
+
+
+def _canonical(
+    session: Session, valid: dict[str, str], report: ImportReport
+) -> dict[str, str]:
+    """The batch under domains' own names; an alias's repeat counts as one."""
+    canonical = canonical_addresses(session, valid)
+    merged: dict[str, str] = {}
+    for address, name in valid.items():
+        if canonical[address] in merged:
+            report.already_subscribed += 1
+            continue
+        merged[canonical[address]] = name
+    return merged
 
 
 def _existing(session: Session, list_id: int, addresses: list[str]) -> set[str]:

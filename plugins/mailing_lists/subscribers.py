@@ -17,6 +17,7 @@ from core.principal import Principal
 from core.runtime import Runtime
 from core.services.user_fields import clean_target_address
 from core.services.user_list import keyset_after, parse_text
+from plugins.mailing_lists.addresses import canonical_address
 from plugins.mailing_lists.lists import require_list
 from plugins.mailing_lists.models import MailingList, Subscriber
 
@@ -55,6 +56,7 @@ def subscribe(
 ) -> Subscriber | None:
     """Add a normalised address; None when it is subscribed already."""
     lock_list(session, mailing_list.id)
+    address = canonical_address(session, address)
     if find_subscriber(session, mailing_list.id, address) is not None:
         return None
     subscriber = Subscriber(
@@ -76,6 +78,7 @@ def subscribe(
 def unsubscribe(session: Session, mailing_list: MailingList, address: str) -> bool:
     """Remove a normalised address; False when it was not subscribed."""
     lock_list(session, mailing_list.id)
+    address = canonical_address(session, address)
     result = session.execute(
         delete(Subscriber).where(
             Subscriber.list_id == mailing_list.id, Subscriber.address == address

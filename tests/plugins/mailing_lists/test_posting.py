@@ -11,7 +11,12 @@ from core.db import session_scope
 from core.errors import MailplaneError
 from core.models import Job
 from core.services.domain_aliases import create_domain_alias
-from plugins.mailing_lists.models import ListPost, PostingPolicy
+from plugins.mailing_lists.models import (
+    ListPost,
+    MailingList,
+    PostingPolicy,
+    Subscriber,
+)
 from plugins.mailing_lists.posting import post_message
 from tests.graphql_client import error_codes
 from tests.plugins.mailing_lists.conftest import (
@@ -154,7 +159,8 @@ def test_refusals_for_loops_and_switched_off_lists(lists_runtime):
 
 
 def test_delivery_skips_remote_and_copies_once(lists_runtime):
-    # Given ann subscribed twice (through a domain alias) and a remote address
+    # Given ann subscribed twice (through a domain alias, stored before such
+    # addresses were kept under the domain) and a remote address
     domain = make_domain(lists_runtime, "a.test", users=("ann",))
     with session_scope(lists_runtime.engine) as session:
         create_domain_alias(session, lists_runtime, SYSTEM, "a.test", "alias.test")
@@ -162,8 +168,11 @@ def test_delivery_skips_remote_and_copies_once(lists_runtime):
         lists_runtime,
         "news@a.test",
         policy=PostingPolicy.ANYONE,
-        subscribers=("ann@a.test", "ann@alias.test", "x@far.example"),
+        subscribers=("ann@a.test", "x@far.example"),
     )
+    with session_scope(lists_runtime.engine) as session:
+        list_id = session.execute(select(MailingList.id)).scalar_one()
+        session.add(Subscriber(list_id=list_id, address="ann@alias.test"))
 
     # When a post is delivered
     job = run_job_now(lists_runtime, post(lists_runtime, "x@far.example").id)
