@@ -26,6 +26,11 @@ class AuthToken(SQLModel, table=True):
     impersonator_user_id: int | None = Field(
         default=None, foreign_key="user.id", ondelete="CASCADE"
     )
+    # The session that started this impersonation, which ends it with its
+    # own end (logout, endImpersonation); migration 0015.
+    parent_token_id: int | None = Field(
+        default=None, foreign_key="auth_token.id", ondelete="CASCADE", index=True
+    )
     # Set for a restricted session (Principal.restricted_to); migration 0008.
     restricted_to: str | None = Field(default=None, max_length=32)
     expires_at: datetime = timestamp_field()

@@ -298,5 +298,23 @@ def revoke_token(session: Session, token_id: int | None) -> None:
     row = session.get(AuthToken, token_id)
     if row is None:
         raise InvalidInput("No such session.", code="NOT_FOUND")
-    row.revoked_at = utcnow()
-    session.add(row)
+    revoke_session(session, row)
+
+
+def revoke_session(session: Session, row: AuthToken) -> None:
+    """Revoke a session and the impersonations it started, at any depth."""
+    now = utcnow()
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.add(row)
+    parents = [row.id]
+    while parents:
+        children = session.exec(
+            select(AuthToken).where(
+                AuthToken.parent_token_id.in_(parents), AuthToken.revoked_at.is_(None)
+            )
+        ).all()
+        for child in children:
+            child.revoked_at = now
+            session.add(child)
+        parents = [child.id for child in children]

@@ -24,7 +24,7 @@ from core.models.base import utcnow
 from core.principal import Principal, Role, require_authenticated
 from core.services import audit
 from core.services.api_keys import require_admin_account
-from core.services.auth import hash_token, issue_token
+from core.services.auth import hash_token, issue_token, revoke_session
 from core.services.scope import domain_not_found, find_domain
 from core.services.users import require_user
 
@@ -73,6 +73,7 @@ def impersonate_domain(
         ttl,
         user_id=admin.id,
         impersonator_id=principal.system_admin_id,
+        parent_token_id=principal.token_id,
     )
     address = f"{admin.local_part}@{domain.name}"
     expires_at = utcnow() + timedelta(seconds=ttl)
@@ -105,7 +106,9 @@ def impersonate_user(
 
     ttl = min(ttl, IMPERSONATION_TTL_SECONDS)
     role = Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
-    token = issue_token(session, role, ttl, user_id=user.id, **chain)
+    token = issue_token(
+        session, role, ttl, user_id=user.id, parent_token_id=principal.token_id, **chain
+    )
     address = f"{user.local_part}@{domain.name}"
     expires_at = utcnow() + timedelta(seconds=ttl)
     _note_user(session, domain, address, before=None, after=address)
@@ -173,9 +176,7 @@ def end_impersonation(session: Session, principal: Principal, token: str | None)
     row = _own_session(session, principal) if token is None else None
     if token is not None:
         row = _started_by(session, principal, token)
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        session.add(row)
+    revoke_session(session, row)
 
     user = session.get(User, row.user_id)
     domain = session.get(Domain, user.domain_id)

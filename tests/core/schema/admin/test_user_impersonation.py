@@ -153,3 +153,22 @@ def test_nobody_else_ends_an_impersonation_by_its_token(admin, client, users):
 
     assert error_codes(refused) == ["IMPERSONATION_NOT_FOUND"]
     assert client.as_token(token).execute(ME)["me"] is not None
+
+
+@pytest.mark.parametrize("ending", ["endImpersonation", "logout"])
+def test_ending_a_session_ends_the_impersonations_it_started(
+    admin, client, users, ending
+):
+    # Given the system administrator as boss@a.test, and that session as a user
+    boss = admin.mutate(IMPERSONATE, {"name": "a.test"})
+    as_boss = client.as_token(boss["token"])
+    user = client.as_token(start(as_boss, "user00000@a.test")["token"])
+
+    # When the administrator's impersonation (or its own session) ends
+    if ending == "endImpersonation":
+        as_boss.execute("mutation { endImpersonation { errors { code } } }")
+    else:
+        admin.execute("mutation { logout { ok } }")
+
+    # Then the chained session ends with it (anonymous: no one is "me")
+    assert user.raw(ME)["data"]["me"] is None
