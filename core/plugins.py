@@ -389,6 +389,10 @@ class PluginHost:
 
     # Login hooks: the first plugin to answer wins; exceptions abort the login.
 
+    def judges_passwords(self) -> bool:
+        """Whether some loaded plugin implements ``check_password``."""
+        return bool(self.manager.hook.check_password.get_hookimpls())
+
     def check_password(self, *, session, runtime, user, password) -> bool | None:
         """A plugin's verdict on a user's password; None leaves it to core.
 

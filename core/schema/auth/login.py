@@ -58,12 +58,14 @@ class LoginMutation:
         def act(session, ctx):
             address = ctx.client_address
             runtime = ctx.runtime
-            # Plugins (a directory) judge the password before ``session``
-            # first touches the database, so that waiting on them holds no
-            # write lock; their refusal for want of a verdict comes before
-            # guard_login and so counts as no failed attempt.
-            check_login(runtime.engine, account=input.username, address=address)
-            verdict = get_plugin_verdict(runtime, input.username, input.password)
+            verdict = None
+            if runtime.plugins.judges_passwords():
+                # Plugins (a directory) judge the password before ``session``
+                # first touches the database, so that waiting on them holds
+                # no write lock; their refusal for want of a verdict comes
+                # before guard_login and so counts as no failed attempt.
+                check_login(runtime.engine, account=input.username, address=address)
+                verdict = get_plugin_verdict(runtime, input.username, input.password)
             guard_login(session, account=input.username, address=address)
             ttl = runtime.config.token_ttl_seconds
             result = login(
