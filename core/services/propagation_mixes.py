@@ -80,13 +80,9 @@ def broken_mixes(
     ]
 
 
+@cache
 def spans_fields(model: type[BaseModel]) -> bool:
     """Whether the model (or a model nested in it) checks fields together."""
-    return _spans_fields(model)
-
-
-@cache
-def _spans_fields(model: type[BaseModel]) -> bool:
     return any(is_coupled(model, name) for name in model.model_fields)
 
 
@@ -113,9 +109,7 @@ def is_coupled(model: type[BaseModel], name: str) -> bool:
 
 def _nests_spanning_model(model: type[BaseModel], name: str) -> bool:
     kind = model.model_fields[name].annotation
-    return (
-        isinstance(kind, type) and issubclass(kind, BaseModel) and (_spans_fields(kind))
-    )
+    return isinstance(kind, type) and issubclass(kind, BaseModel) and spans_fields(kind)
 
 
 def _coupled_writes(
