@@ -415,21 +415,26 @@ class PluginHost:
 
     def validate_user_propagation(
         self, judges: list[str], *, session, runtime, domain, changes
-    ) -> tuple[str, str] | None:
-        """The first of ``judges`` to refuse ``domain``, with its reason; or None."""
+    ) -> list[tuple[str, str]]:
+        """Each of ``judges`` that refuses ``domain``, with its reason.
+
+        Every judge is asked, so an administrator learns all that stands in
+        the way at once rather than one reason per attempt.
+        """
         kwargs = {
             "session": session,
             "runtime": runtime,
             "domain": domain,
             "changes": changes,
         }
+        verdicts = []
         for impl in self.manager.hook.validate_user_propagation.get_hookimpls():
             if impl.plugin_name not in judges:
                 continue
             message = impl.function(**{name: kwargs[name] for name in impl.argnames})
             if message:
-                return impl.plugin_name, message
-        return None
+                verdicts.append((impl.plugin_name, message))
+        return verdicts
 
     def after_user_propagation(
         self, judges: list[str], *, session, runtime, domain_ids, changes

@@ -57,7 +57,11 @@ STATUS = "status"
 
 @dataclass(frozen=True)
 class Refusal:
-    """A domain left unchanged: a plugin, or core for a broken expansion, refused."""
+    """Why a domain is left unchanged: one plugin's reason, or core's.
+
+    Core gives one reason a domain (a broken expansion before a broken mix);
+    each judging plugin that refuses gives its own.
+    """
 
     domain_id: int
     domain: str
@@ -414,15 +418,14 @@ def _refusals(
     """Ask the judging plugins about each domain (``validate_user_propagation``)."""
     refused = []
     for domain in scope:
-        verdict = runtime.plugins.validate_user_propagation(
+        verdicts = runtime.plugins.validate_user_propagation(
             judges,
             session=session,
             runtime=runtime,
             domain=domain,
             changes=changes_of(writes, domain.name),
         )
-        if verdict is not None:
-            refused.append(Refusal(domain.id, domain.name, *verdict))
+        refused += [Refusal(domain.id, domain.name, *v) for v in verdicts]
     return refused
 
 

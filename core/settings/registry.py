@@ -120,6 +120,11 @@ class SettingsRegistry:
                 raise _unknown(path)
             fields.append(snake)
             model = _nested_model(model.model_fields[snake].annotation)
+        # Paths are spelled as the API spells the fields; another spelling
+        # would be refused everywhere else, so it is here too, with the name.
+        canonical = ".".join([section, *(to_camel(name) for name in fields)])
+        if canonical != path:
+            raise _unknown(path, canonical)
         return section, ".".join(fields) or None
 
     def _require(self, scope: Scope, name: str, prefix: str) -> SectionSpec:
@@ -140,9 +145,12 @@ def _nested_model(annotation: Any) -> type[SectionModel] | None:
     return None
 
 
-def _unknown(path: str) -> InvalidInput:
+def _unknown(path: str, meant: str | None = None) -> InvalidInput:
+    hint = f" Did you mean {quoted(meant)}?" if meant else ""
     return InvalidInput(
-        f"Unknown setting {quoted(path)}.", field="settings", code="UNKNOWN_SETTING"
+        f"Unknown setting {quoted(path)}.{hint}",
+        field="settings",
+        code="UNKNOWN_SETTING",
     )
 
 

@@ -6,13 +6,9 @@ from strawberry.scalars import JSON
 from core.runtime import Runtime
 from core.schema.domains.types import DomainStatus
 from core.services.propagation import Refusal
-from core.services.propagation_preview import (
-    DomainPreview,
-    SettingPreview,
-    UserDomainPreview,
-    UserSettingPreview,
-)
+from core.services.propagation_preview import DomainPreview, UserDomainPreview
 from core.services.templates import DomainTemplate, template_sections
+from core.settings.api_values import api_value
 from core.settings.section import Scope, SectionModel
 
 
@@ -67,8 +63,13 @@ class SettingChange:
     path: str = strawberry.field(
         description="The setting, as named in the input (limits.diskSpaceMb)."
     )
-    before: JSON | None = strawberry.field(description="Its value now.")
-    after: JSON | None = strawberry.field(description="Its value after propagation.")
+    before: JSON | None = strawberry.field(
+        description="Its value now, spelled as the domain's settings show it "
+        "(camelCase fields, enum names)."
+    )
+    after: JSON | None = strawberry.field(
+        description="Its value after propagation, spelled the same way."
+    )
     changes: bool = strawberry.field(description="Whether propagation changes it.")
 
 
@@ -82,7 +83,9 @@ class DomainPropagationPreview:
 
 @strawberry.type(description="A value some users of a domain hold, and how many.")
 class SettingValueCount:
-    value: JSON | None = strawberry.field(description="The value.")
+    value: JSON | None = strawberry.field(
+        description="The value, spelled as the user's settings show it."
+    )
     users: int = strawberry.field(description="Users holding it.")
 
 
@@ -123,37 +126,63 @@ class PropagationRefusal:
     )
 
 
-def to_domain_preview(preview: DomainPreview) -> DomainPropagationPreview:
+def to_domain_preview(
+    preview: DomainPreview, runtime: Runtime
+) -> DomainPropagationPreview:
+    shown = _shown(runtime, "domain")
     return DomainPropagationPreview(
         domain=preview.domain,
-        settings=[_setting_change(item) for item in preview.settings],
+        settings=[
+            SettingChange(
+                path=item.path,
+                before=shown(item.path, item.before),
+                after=shown(item.path, item.after),
+                changes=item.changes,
+            )
+            for item in preview.settings
+        ],
     )
 
 
-def to_user_preview(preview: UserDomainPreview) -> UserPropagationPreview:
+def to_user_preview(
+    preview: UserDomainPreview, runtime: Runtime
+) -> UserPropagationPreview:
+    shown = _shown(runtime, "user")
     return UserPropagationPreview(
         domain=preview.domain,
         users=preview.users,
-        settings=[_user_setting_change(item) for item in preview.settings],
+        settings=[
+            UserSettingChange(
+                path=item.path,
+                before=[
+                    SettingValueCount(
+                        value=shown(item.path, held.value), users=held.users
+                    )
+                    for held in item.before
+                ],
+                after=shown(item.path, item.after),
+                users_changing=item.users_changing,
+            )
+            for item in preview.settings
+        ],
     )
+
+
+def _shown(runtime: Runtime, scope: Scope):
+    """Values of a preview as the API shows them; paths resolve once each."""
+    registry = runtime.registry
+
+    def shown(path: str, value):
+        if scope == "domain" and path == "status":
+            return DomainStatus(value).name
+        if scope == "domain" and path == "hostname":
+            return value
+        return api_value(registry, scope, path, value)
+
+    return shown
 
 
 def to_refusal(refusal: Refusal) -> PropagationRefusal:
     return PropagationRefusal(
         domain=refusal.domain, plugin=refusal.plugin, message=refusal.message
-    )
-
-
-def _setting_change(item: SettingPreview) -> SettingChange:
-    return SettingChange(
-        path=item.path, before=item.before, after=item.after, changes=item.changes
-    )
-
-
-def _user_setting_change(item: UserSettingPreview) -> UserSettingChange:
-    return UserSettingChange(
-        path=item.path,
-        before=[SettingValueCount(value=v.value, users=v.users) for v in item.before],
-        after=item.after,
-        users_changing=item.users_changing,
     )

@@ -134,14 +134,37 @@ def test_raising_declaration_unloads_plugin_at_start_up(config):
     assert (state, judges) == (PluginState.FAILED, ["tally"])
 
 
-def judging_plugin(name: str, declare) -> ModuleType:
-    """A plugin module whose propagation hooks judge what ``declare`` returns."""
+def test_every_refusing_plugin_is_reported(runtime, config):
+    refusing = [
+        judging_plugin(name, lambda: ["serviceAccess"], refuse=f"{name} says no")
+        for name in ("first", "second")
+    ]
+    loaded = build_runtime(config, plugin_modules=[*refusing, sectioned_plugin])
+    with session_scope(loaded.engine) as session:
+        create_domain(session, loaded, DomainCreate("a.test", "boss", "pw-123456"))
+        update_user_template(session, loaded, ADMIN, {"serviceAccess": {"pop": False}})
+
+    result = propagate(loaded, ["serviceAccess.pop"])
+    loaded.engine.dispose()
+
+    assert result.changed == 0
+    assert sorted((r.domain, r.plugin, r.message) for r in result.refused) == [
+        ("a.test", "first", "first says no"),
+        ("a.test", "second", "second says no"),
+    ]
+
+
+def judging_plugin(name: str, declare, refuse: str | None = None) -> ModuleType:
+    """A plugin module whose propagation hooks judge what ``declare`` returns.
+
+    It refuses every domain with ``refuse`` when given.
+    """
     module = ModuleType(f"tests.{name}_plugin")
     module.PLUGIN_INFO = PluginInfo(name=name, version="1.0", description="Test.")
     module.register_propagation_sections = hookimpl(
         lambda: declare(), specname="register_propagation_sections"
     )
     module.validate_user_propagation = hookimpl(
-        lambda domain: None, specname="validate_user_propagation"
+        lambda domain: refuse, specname="validate_user_propagation"
     )
     return module

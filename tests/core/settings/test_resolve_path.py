@@ -53,3 +53,19 @@ def test_resolve_path_keeps_scopes_apart(registry):
         registry.resolve_path("user", "autodiscover.imap.port")
 
     assert caught.value.code == "UNKNOWN_SETTING"
+
+
+@pytest.mark.parametrize(
+    ("path", "meant"),
+    [
+        ("limits.disk_space_mb", "limits.diskSpaceMb"),
+        ("limits.DiskSpaceMb", "limits.diskSpaceMb"),
+        ("autodiscover.imap.Port", "autodiscover.imap.port"),
+    ],
+)
+def test_resolve_path_refuses_other_spellings_naming_the_field(registry, path, meant):
+    with pytest.raises(InvalidInput) as caught:
+        registry.resolve_path("domain", path)
+
+    assert caught.value.code == "UNKNOWN_SETTING"
+    assert repr(meant) in caught.value.message

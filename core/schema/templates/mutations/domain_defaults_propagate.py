@@ -99,6 +99,10 @@ class DomainDefaultsPropagateMutation:
                 run_as_job=input.run_as_job,
                 window=request_window(input, ctx.runtime.config.max_page_size),
             )
-            return to_outcome_fields(outcome, "domains_changed", to_domain_preview)
+            return to_outcome_fields(
+                outcome,
+                "domains_changed",
+                lambda item: to_domain_preview(item, ctx.runtime),
+            )
 
         return run_mutation(info, DomainDefaultsPropagatePayload, act)

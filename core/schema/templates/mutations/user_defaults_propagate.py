@@ -54,7 +54,8 @@ class UserDefaultsPropagatePayload:
         default_factory=list,
         description="Domains left unchanged because a plugin refused (a limit) "
         "or, for core, a value with %domain% expanded would not be valid for "
-        "their name; a job lists them in its result instead.",
+        "their name; a domain two plugins refuse is listed once for each. A "
+        "job lists them in its result instead.",
     )
     preview: list[UserPropagationPreview] = strawberry.field(
         default_factory=list,
@@ -101,6 +102,10 @@ class UserDefaultsPropagateMutation:
                 run_as_job=input.run_as_job,
                 window=request_window(input, ctx.runtime.config.max_page_size),
             )
-            return to_outcome_fields(outcome, "users_changed", to_user_preview)
+            return to_outcome_fields(
+                outcome,
+                "users_changed",
+                lambda item: to_user_preview(item, ctx.runtime),
+            )
 
         return run_mutation(info, UserDefaultsPropagatePayload, act)

@@ -179,3 +179,44 @@ def test_domain_admin_may_not_touch_domain_defaults(domain_admin):
     assert query["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
     assert error_codes(update) == ["PERMISSION_DENIED"]
     assert error_codes(propagate) == ["PERMISSION_DENIED"]
+
+
+def test_preview_spells_values_as_domain_settings_show_them(admin, runtime):
+    make_domain(runtime, "a.test", users=[], accounts=1)
+    admin.mutate(UPDATE, {"settings": {"email": {"forwardingExclusions": "HIGH"}}})
+
+    whole = admin.mutate(PROPAGATE, {"settings": ["email"], "dryRun": True})
+    one = admin.mutate(
+        PROPAGATE, {"settings": ["email.forwardingExclusions"], "dryRun": True}
+    )
+
+    (section,) = whole["preview"][0]["settings"]
+    assert section["before"] == {
+        "autoresponderExclusions": "NONE",
+        "forwardingExclusions": "NONE",
+        "inboundDelivery": "LOCAL",
+        "inboundHost": None,
+        "deliverLocallyIfUserExists": False,
+        "disableGreylisting": False,
+    }
+    assert section["after"] == {**section["before"], "forwardingExclusions": "HIGH"}
+    assert one["preview"][0]["settings"] == [
+        {
+            "path": "email.forwardingExclusions",
+            "before": "NONE",
+            "after": "HIGH",
+            "changes": True,
+        }
+    ]
+
+
+def test_unknown_spelling_of_a_path_is_refused_naming_the_field(admin, runtime):
+    make_domain(runtime, "a.test", users=[], accounts=1)
+
+    query = PROPAGATE.replace("errors { field code }", "errors { field code message }")
+    payload = admin.mutate(query, {"settings": ["limits.disk_space_mb"]})
+
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("settings.0", "UNKNOWN_SETTING")
+    ]
+    assert "'limits.diskSpaceMb'" in payload["errors"][0]["message"]

@@ -222,15 +222,15 @@ class TestStatusPropagation:
                     {
                         "path": "status",
                         "before": before,
-                        "after": "disabled",
-                        "changes": before != "disabled",
+                        "after": "DISABLED",
+                        "changes": before != "DISABLED",
                     }
                 ],
             }
             for name, before in [
-                ("a.test", "enabled"),
-                ("b.test", "disabled"),
-                ("c.test", "enabled"),
+                ("a.test", "ENABLED"),
+                ("b.test", "DISABLED"),
+                ("c.test", "ENABLED"),
             ]
         ]
         assert domains(admin)["a.test"][0] == "ENABLED"
@@ -285,7 +285,7 @@ class TestStatusPropagation:
         assert b_test["domain"] == "b.test"
         assert [(s["path"], s["before"], s["after"]) for s in b_test["settings"]] == [
             ("hostname", "mail.b.test", "mx.b.test"),
-            ("status", "disabled", "disabled"),
+            ("status", "DISABLED", "DISABLED"),
             ("fakeSync.server", "sync.example.net", "sync.b.test"),
         ]
         assert not any(s["changes"] for s in dry["preview"][2]["settings"])
