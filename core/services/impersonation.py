@@ -203,7 +203,14 @@ def _own_session(session: Session, principal: Principal) -> AuthToken:
 def _started_by(session: Session, principal: Principal, token: str) -> AuthToken:
     """The impersonation session ``token``, if the caller started it."""
     if principal.role is Role.DOMAIN_ADMIN and principal.user_id is not None:
-        started = AuthToken.impersonator_user_id == principal.user_id
+        # The administrator's own sessions and a system administrator acting
+        # as it are different people: each ends only what it started.
+        upstream = _impersonator_of(session, principal)["impersonator_id"]
+        started = (AuthToken.impersonator_user_id == principal.user_id) & (
+            AuthToken.impersonator_id.is_(None)
+            if upstream is None
+            else AuthToken.impersonator_id == upstream
+        )
     else:
         require_admin_account(principal)
         started = AuthToken.impersonator_id == principal.system_admin_id

@@ -172,3 +172,26 @@ def test_ending_a_session_ends_the_impersonations_it_started(
 
     # Then the chained session ends with it (anonymous: no one is "me")
     assert user.raw(ME)["data"]["me"] is None
+
+
+def test_administrator_and_its_impersonator_end_only_their_own(
+    admin, client, boss_a, users
+):
+    # Given boss@a.test's own session and the system administrator acting
+    # as boss@a.test, each impersonating a user
+    as_boss = client.as_token(admin.mutate(IMPERSONATE, {"name": "a.test"})["token"])
+    by_admin = start(as_boss, "user00000@a.test")["token"]
+    by_boss = start(boss_a, "user00001@a.test")["token"]
+
+    # When each tries to end the other's by its token
+    refused = [
+        boss_a.mutate(END_IMPERSONATION, {"token": by_admin}),
+        as_boss.mutate(END_IMPERSONATION, {"token": by_boss}),
+    ]
+
+    # Then both are refused and both sessions live; each ends its own
+    assert [error_codes(r) for r in refused] == [["IMPERSONATION_NOT_FOUND"]] * 2
+    assert client.as_token(by_admin).execute(ME)["me"] is not None
+    assert client.as_token(by_boss).execute(ME)["me"] is not None
+    assert as_boss.mutate(END_IMPERSONATION, {"token": by_admin})["errors"] == []
+    assert boss_a.mutate(END_IMPERSONATION, {"token": by_boss})["errors"] == []
