@@ -34,6 +34,7 @@ from core.services.audit_trail import (
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "Caller",
     "Target",
     "note_change",
     "record",
@@ -55,6 +56,14 @@ class Target:
     name: str | None
     domain_id: int | None = None
     domain_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who an entry written outside a request names (a job's owner, say)."""
+
+    principal: Principal
+    client_address: str | None = None
 
 
 def set_target(session: Session, target: Target) -> None:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from core.db import on_commit, session_scope
 from core.errors import Conflict, MailplaneError, NotFound
-from core.models import Job
+from core.models import ApiKey, Domain, Job, SystemAdmin, User
 from core.models.base import utcnow
 from core.models.job import ACTIVE_STATES, JobState
 from core.pagination import Page, after_condition
@@ -107,6 +107,29 @@ def is_owner(principal: Principal, job: Job) -> bool:
     if principal.role is Role.API_KEY:
         return job.owner_api_key_id == principal.api_key_id
     return principal.user_id is not None and job.owner_user_id == principal.user_id
+
+
+def job_owner(session: Session, job: Job) -> Principal:
+    """Who started the job, as the audit log names callers.
+
+    Rebuilt from the owner columns for entries a job writes as it runs;
+    an owner removed since is named by its kind and id.
+    """
+    if job.owner_admin_id is not None:
+        admin = session.get(SystemAdmin, job.owner_admin_id)
+        name = admin.username if admin else f"system admin {job.owner_admin_id}"
+        return Principal(Role.SYSTEM_ADMIN, name, system_admin_id=job.owner_admin_id)
+    if job.owner_api_key_id is not None:
+        key = session.get(ApiKey, job.owner_api_key_id)
+        name = key.name if key else f"API key {job.owner_api_key_id}"
+        return Principal(Role.API_KEY, name, api_key_id=job.owner_api_key_id)
+    user = session.get(User, job.owner_user_id) if job.owner_user_id else None
+    domain = session.get(Domain, user.domain_id) if user else None
+    if user is None or domain is None:
+        return Principal(Role.USER, f"user {job.owner_user_id}")
+    role = Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
+    address = f"{user.local_part}@{domain.name}"
+    return Principal(role, address, user_id=user.id, domain_id=domain.id)
 
 
 def require_job(session: Session, principal: Principal, job_id: int) -> Job:

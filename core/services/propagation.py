@@ -137,6 +137,8 @@ def propagate_domain_defaults(
         # login and session check reads it); the UPDATE names no rows, so
         # the audit entry names the domains and the status each had.
         audit.note_change(session, "domains.status", statuses, template.status)
+    _note_propagated(session, [*columns, *(w.path for w in writes)], refused)
+    audit.note_change(session, "domainsChanged", None, changed)
     on_commit(session, lambda: logger.info("Propagated to %d domains.", changed))
     return DomainPropagation(changed, refused=refused)
 
@@ -193,8 +195,19 @@ def propagate_user_defaults(
             domain_ids=kept_ids,
             changes=changes_of(writes),
         )
+    _note_propagated(session, [w.path for w in writes], refused)
+    audit.note_change(session, "usersChanged", None, changed)
     on_commit(session, lambda: logger.info("Propagated to %d users.", changed))
     return UserPropagation(changed, refused)
+
+
+def _note_propagated(session: Session, paths: list[str], refused: list) -> None:
+    """Tell the audit entry what was copied and how many domains were left
+    out (a count: the result lists them, and they may be thousands)."""
+    audit.note_change(session, "settings", None, paths)
+    if refused:
+        left_out = len({refusal.domain_id for refusal in refused})
+        audit.note_change(session, "domainsRefused", None, left_out)
 
 
 def validate_paths(

@@ -27,7 +27,8 @@ from core.errors import InvalidInput
 from core.models import Domain, Job
 from core.principal import Principal, require_system_admin
 from core.runtime import Runtime
-from core.services.jobs import JobCancelled, complete_job, create_job
+from core.services import audit
+from core.services.jobs import JobCancelled, complete_job, create_job, job_owner
 from core.services.propagation import (
     DomainPropagation,
     Refusal,
@@ -43,6 +44,11 @@ logger = logging.getLogger(__name__)
 
 PROPAGATE_DOMAIN_DEFAULTS = "propagate_domain_defaults"
 PROPAGATE_USER_DEFAULTS = "propagate_user_defaults"
+# The audit action of a propagation a job ran: the mutation that asked.
+ACTIONS = {
+    PROPAGATE_DOMAIN_DEFAULTS: "propagateDomainDefaults",
+    PROPAGATE_USER_DEFAULTS: "propagateUserDefaults",
+}
 
 # ``Job.checkpoint`` once the propagation committed.
 COMMITTED = 1
@@ -151,6 +157,8 @@ def _queue(
     job = create_job(session, runtime, principal, kind, params)
     job.total = rows
     session.flush()
+    # The request's entry and the one the job writes name the same target.
+    audit.set_target(session, audit.Target("job", str(job.id)))
     logger.debug("Propagation of %d rows goes to job %d.", rows, job.id)
     return job
 
@@ -202,7 +210,16 @@ def _run_once(runtime: Runtime, job: Job, propagate: Callable[[Session], dict]) 
         current = session.get(Job, job.id, with_for_update=True)
         if current is not None and current.checkpoint == COMMITTED:
             return dict(current.result)
+        # The request's entry records the job queued; what the propagation
+        # changed is known only here, so the job writes an entry of its own.
+        audit.watch(session)
         result = propagate(session)
+        audit.record_mutation(
+            session,
+            audit.Caller(job_owner(session, job)),
+            ACTIONS[job.kind],
+            audit.Target("job", str(job.id)),
+        )
         done = complete_job(
             session, job.id, result, done=job.total, checkpoint=COMMITTED
         )

@@ -61,7 +61,7 @@ JOB = "query Job($id: ID!) { job(id: $id) { state result } }"
 AUDIT = """
 query {
   auditLog(filter: {action: "propagateDomainDefaults"}) {
-    nodes { changes { field before after } }
+    nodes { actor target changes { field before after } }
   }
 }
 """
@@ -317,14 +317,24 @@ class TestStatusPropagation:
         )
         assert domains(admin)["c.test"][0] == "DISABLED"
 
-    def test_audit_entry_names_the_status_set(self, admin, three):
+    @pytest.mark.parametrize("as_job", [False, True], ids=["request", "job"])
+    def test_audit_entry_names_the_status_set(self, admin, runtime, three, as_job):
         disable_template(admin)
 
-        admin.mutate(PROPAGATE, {"settings": ["status"]})
+        payload = admin.mutate(PROPAGATE, {"settings": ["status"], "runAsJob": as_job})
+        if as_job:
+            wait_for_job(runtime, int(payload["job"]["id"]))
 
         entry = admin.execute(AUDIT)["auditLog"]["nodes"][0]
+        assert (entry["actor"], entry["target"]) == (
+            "admin",
+            payload["job"]["id"] if as_job else None,
+        )
+        changes = entry["changes"]
         assert {
             "field": "domains.status",
             "before": {"a.test": "enabled", "c.test": "enabled"},
             "after": "disabled",
-        } in entry["changes"]
+        } in changes
+        assert {"field": "settings", "before": None, "after": ["status"]} in changes
+        assert {"field": "domainsChanged", "before": None, "after": 2} in changes

@@ -54,6 +54,13 @@ mutation Update($input: UserDefaultsUpdateInput!) {
   updateUserDefaults(input: $input) { errors { code } }
 }
 """
+AUDIT = """
+query {
+  auditLog(filter: {action: "propagateUserDefaults"}) {
+    nodes { actor targetKind target changes { field after } }
+  }
+}
+"""
 JOB = """
 query Job($id: ID!) {
   job(id: $id) { state result progress { done total } errors { code } }
@@ -160,6 +167,27 @@ def test_user_job_reports_refused_domains(admin, runtime):
     [refusal] = job["result"]["refused"]
     assert (refusal["domain"], refusal["plugin"]) == ("a.test", "fake_sync")
     assert refusal["message"]
+
+
+def test_user_job_writes_its_own_audit_entry(admin, runtime):
+    make_domain(runtime, "a.test", users=["u1"], accounts=1)
+    make_domain(runtime, "b.test", users=["u1"], accounts=5)
+    admin.mutate(UPDATE_USERS, {"settings": {"fakeSync": {"enabled": True}}})
+    payload = admin.mutate(
+        PROPAGATE_USERS, {"settings": ["fakeSync.enabled"], "runAsJob": True}
+    )
+    _finished(admin, runtime, payload)
+
+    entries = admin.execute(AUDIT)["auditLog"]["nodes"]
+
+    # The job's entry comes after the request's, which queued the job.
+    assert [(e["actor"], e["targetKind"], e["target"]) for e in entries] == [
+        ("admin", "job", payload["job"]["id"]),
+        ("admin", "job", payload["job"]["id"]),
+    ]
+    changes = {c["field"]: c["after"] for c in entries[0]["changes"]}
+    assert (changes["settings"], changes["usersChanged"]) == (["fakeSync.enabled"], 2)
+    assert changes["domainsRefused"] == 1
 
 
 def test_domain_job_reports_core_refusals(admin, runtime):
