@@ -206,7 +206,8 @@ def _errors(model: type[BaseModel], section: str, values: dict) -> list[str]:
     try:
         model.model_validate(values)
     except ValidationError as exc:
-        return [error.message for error in field_errors(exc, f"settings.{section}")]
+        found = field_errors(exc, f"settings.{section}", model)
+        return [error.message for error in found]
     return []
 
 

@@ -92,7 +92,7 @@ def update_server_settings(session: Session, changes: dict) -> ServerSettings:
     try:
         settings = ServerSettings.model_validate({**current.model_dump(), **changes})
     except ValidationError as exc:
-        raise InvalidInputs(field_errors(exc, "input")) from None
+        raise InvalidInputs(field_errors(exc, "input", ServerSettings)) from None
     row = session.get(ServerSetting, KEY) or ServerSetting(key=KEY)
     row.value = settings.model_dump()
     session.add(row)

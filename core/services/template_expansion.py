@@ -186,7 +186,7 @@ def _section_errors(
     try:
         spec.model.model_validate(values)
     except ValidationError as exc:
-        return field_errors(exc, f"settings.{name}")
+        return field_errors(exc, f"settings.{name}", spec.model)
     return []
 
 

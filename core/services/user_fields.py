@@ -115,7 +115,7 @@ def clean_profile(current: dict, changes: dict) -> dict:
     try:
         profile = UserProfile.model_validate({**current, **changes})
     except ValidationError as exc:
-        raise InvalidInputs(field_errors(exc, "profile")) from None
+        raise InvalidInputs(field_errors(exc, "profile", UserProfile)) from None
     return profile.model_dump()
 
 

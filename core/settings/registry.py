@@ -6,10 +6,13 @@ section stored as its model's JSON dump; a section missing from a document
 (say, a plugin enabled after the domain was made) reads as its defaults.
 """
 
+import types
+import typing
 from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from core.errors import InvalidInput, InvalidInputs, PluginError
 from core.settings.section import Scope, SectionModel, SectionSpec
@@ -92,7 +95,7 @@ class SettingsRegistry:
             try:
                 model = spec.model.model_validate(merged)
             except ValidationError as exc:
-                errors.extend(field_errors(exc, f"{prefix}.{name}"))
+                errors.extend(field_errors(exc, f"{prefix}.{name}", spec.model))
                 continue
             document[name] = model.model_dump(mode="json")
         if errors:
@@ -168,14 +171,43 @@ def _deep_merge(base: dict, changes: dict) -> dict:
     return merged
 
 
-def field_errors(exc: ValidationError, prefix: str) -> list[InvalidInput]:
+def field_errors(
+    exc: ValidationError, prefix: str, model: type[BaseModel] | None = None
+) -> list[InvalidInput]:
+    """One ``InvalidInput`` per error, its field named as the API names it.
+
+    With the ``model`` that raised, an enum's choices are named as the API
+    spells them (``EXTERNAL_HOST``), not as they are stored.
+    """
     errors = []
     for detail in exc.errors():
         path = ".".join(to_camel(str(part)) for part in detail["loc"])
         field = f"{prefix}.{path}" if path else prefix
         message = str(detail["msg"]).removeprefix("Value error, ")
+        if detail["type"] == "enum" and model is not None:
+            message = _enum_message(model, detail["loc"]) or message
         errors.append(InvalidInput(f"{field}: {message}.", field=field))
     return errors
+
+
+def _enum_message(model: type[BaseModel], loc: tuple) -> str | None:
+    annotation: Any = model
+    for part in loc:
+        fields = getattr(annotation, "model_fields", None)
+        if not isinstance(part, str) or not fields or part not in fields:
+            return None
+        annotation = _enum_or_model(fields[part].annotation)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "expected one of " + ", ".join(member.name for member in annotation)
+    return None
+
+
+def _enum_or_model(annotation: Any) -> Any:
+    """The enum or model a field holds, through ``X | None``."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return inner[0] if len(inner) == 1 else annotation
+    return annotation
 
 
 def _read_leniently(model: type[SectionModel], raw: dict) -> SectionModel:

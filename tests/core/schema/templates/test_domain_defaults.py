@@ -220,3 +220,17 @@ def test_unknown_spelling_of_a_path_is_refused_naming_the_field(admin, runtime):
         ("settings.0", "UNKNOWN_SETTING")
     ]
     assert "'limits.diskSpaceMb'" in payload["errors"][0]["message"]
+
+
+def test_bad_enum_value_names_the_choices_as_the_api_spells_them(admin):
+    query = UPDATE.replace("errors { field code }", "errors { field message }")
+
+    payload = admin.mutate(query, {"settings": {"email": {"inboundDelivery": None}}})
+
+    assert payload["errors"] == [
+        {
+            "field": "settings.email.inboundDelivery",
+            "message": "settings.email.inboundDelivery: expected one of LOCAL, "
+            "EXTERNAL_MX, EXTERNAL_HOST.",
+        }
+    ]
