@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import idna
 
 from core.errors import InvalidInput
+from core.text import quoted
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 DOMAIN_VARIABLE = "%domain%"
@@ -69,7 +70,16 @@ def clean_hostname(raw: str, *, field: str = "hostname") -> str:
             field=field,
             code="INVALID_DOMAIN",
         )
-    clean_domain_name(value.replace(DOMAIN_VARIABLE, "example.com"), field=field)
+    try:
+        clean_domain_name(value.replace(DOMAIN_VARIABLE, "example.com"), field=field)
+    except InvalidInput as exc:
+        # The check ran on a stand-in name; the caller must see what it typed.
+        raise InvalidInput(
+            f"{quoted(raw)} is not a valid host name"
+            + (" pattern." if DOMAIN_VARIABLE in value else "."),
+            field=field,
+            code=exc.code,
+        ) from None
     return normalise_hostname(value)
 
 

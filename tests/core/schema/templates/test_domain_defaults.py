@@ -234,3 +234,18 @@ def test_bad_enum_value_names_the_choices_as_the_api_spells_them(admin):
             "EXTERNAL_MX, EXTERNAL_HOST.",
         }
     ]
+
+
+def test_bad_hostname_pattern_is_named_as_typed(admin):
+    query = UPDATE.replace("errors { field code }", "errors { field code message }")
+
+    payload = admin.mutate(query, {"hostname": "mx .%domain%"})
+
+    assert payload["errors"] == [
+        {
+            "field": "hostname",
+            "code": "INVALID_DOMAIN",
+            "message": "'mx .%domain%' is not a valid host name pattern.",
+        }
+    ]
+    assert admin.execute(DEFAULTS)["domainDefaults"]["hostname"] == "mail.%domain%"
