@@ -1,9 +1,10 @@
 """The base of every settings section: a typed model with defaults."""
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 Scope = Literal["domain", "user"]
 
@@ -18,6 +19,17 @@ class SectionModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @classmethod
+    def field_error(cls, field: str, message: str, value: Any) -> ValidationError:
+        """An error a model validator raises to name one field, not the section.
+
+        A ``ValueError`` raised there is reported against the whole section,
+        so a console could not point at the input at fault.
+        """
+        error = PydanticCustomError("value_error", message)
+        details = InitErrorDetails(type=error, loc=(field,), input=value)
+        return ValidationError.from_exception_data(cls.__name__, [details])
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 from ldap3.core.exceptions import LDAPException
 from ldap3.operation.search import parse_filter
 from ldap3.utils.dn import parse_dn
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, field_validator, model_validator
 
 from core.settings.section import SectionModel, SectionSpec
 
@@ -104,13 +103,12 @@ class DirectorySettings(SectionModel):
         """Passwords cross the network only encrypted; the error names url."""
         if self.url is None or self.start_tls or not sends_clear_text(self.url):
             return self
-        error = PydanticCustomError(
-            "value_error",
+        raise self.field_error(
+            "url",
             "ldap:// sends passwords in clear: use ldaps://, turn on startTls, "
             "or name a loopback address",
+            self.url,
         )
-        details = InitErrorDetails(type=error, loc=("url",), input=self.url)
-        raise ValidationError.from_exception_data(type(self).__name__, [details])
 
 
 def sends_clear_text(url: str) -> bool:

@@ -55,13 +55,18 @@ class EmailSettings(SectionModel):
     @model_validator(mode="after")
     def check_inbound_host(self) -> "EmailSettings":
         if self.inbound_host is not None:
-            object.__setattr__(
-                self, "inbound_host", clean_hostname_or_ip(self.inbound_host)
-            )
+            try:
+                cleaned = clean_hostname_or_ip(self.inbound_host)
+            except ValueError as exc:
+                error = self.field_error("inbound_host", str(exc), self.inbound_host)
+                raise error from None
+            object.__setattr__(self, "inbound_host", cleaned)
         needs_host = self.inbound_delivery is InboundDelivery.EXTERNAL_HOST
         if needs_host and not self.inbound_host:
-            raise ValueError(
-                "inboundHost is required when inboundDelivery is EXTERNAL_HOST"
+            raise self.field_error(
+                "inbound_host",
+                "is required when inboundDelivery is EXTERNAL_HOST",
+                self.inbound_host,
             )
         return self
 

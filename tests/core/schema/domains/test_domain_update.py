@@ -71,11 +71,13 @@ INVALID_PATCHES = [
     pytest.param({"limits": {"users": None}}, "settings.limits.users", id="null"),
     pytest.param(
         {"email": {"inboundDelivery": "EXTERNAL_HOST"}},
-        "settings.email",
+        "settings.email.inboundHost",
         id="external-without-host",
     ),
     pytest.param(
-        {"email": {"inboundHost": "not a host!"}}, "settings.email", id="bad-host"
+        {"email": {"inboundHost": "not a host!"}},
+        "settings.email.inboundHost",
+        id="bad-host",
     ),
     pytest.param(
         {"misc": {"logoutUrl": "ftp://example.com"}},
