@@ -145,15 +145,35 @@ def _domain_preview(runtime, writes, columns, name, row, stored) -> DomainPrevie
         SettingPreview(column, current[column], expand_variables(value, name))
         for column, value in columns.items()
     ]
+    # "After" is read back from the document as the UPDATE would leave it,
+    # so a value the rest of a stored section keeps from taking effect (one
+    # written outside the API) previews as it will read, not as copied.
+    written = with_writes(stored, writes, name)
     settings += [
         SettingPreview(
             write.path,
             read_value(runtime, "domain", stored, write),
-            expand_variables(write.value, name),
+            read_value(runtime, "domain", written, write),
         )
         for write in writes
     ]
     return DomainPreview(name, settings)
+
+
+def with_writes(stored: dict | None, writes: list[SettingWrite], name: str) -> dict:
+    """A copy of a stored document with the writes applied, ``%domain%`` as
+    ``name``; the objects on each write's way are copied, the rest shared."""
+    document = dict(stored or {})
+    for write in writes:
+        *parents, last = write.keys
+        node = document
+        for key in parents:
+            child = node.get(key)
+            # As the UPDATE does, a missing object is created on the way.
+            node[key] = dict(child) if isinstance(child, dict) else {}
+            node = node[key]
+        node[last] = expand_variables(write.value, name)
+    return document
 
 
 def preview_users(

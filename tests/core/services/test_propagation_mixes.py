@@ -221,3 +221,32 @@ def test_error_a_domain_already_has_refuses_nothing(runtime, domains):
     # Then the error b.test already had refuses nothing
     assert (outcome.changed, outcome.refused) == (3, [])
     assert stored_section(runtime, "email")["b.test"]["disable_greylisting"] is True
+
+
+def test_dry_run_previews_what_a_broken_stored_section_will_read(runtime, domains):
+    # Given b.test stored with delivery to an external host but none named
+    # (outside the API), so its delivery reads as LOCAL
+    with session_scope(runtime.engine) as session:
+        session.execute(
+            text("UPDATE domain SET settings = :doc WHERE name = 'b.test'"),
+            {"doc": json.dumps({"email": {"inbound_delivery": "external_host"}})},
+        )
+    set_domain_template(
+        runtime, email={"inbound_delivery": "external_host", "inbound_host": "mx.x"}
+    )
+    paths = ["email.inboundDelivery"]
+
+    # When the delivery alone is previewed, then propagated
+    preview = propagate(runtime, paths, dry_run=True)
+    outcome = propagate(runtime, paths)
+
+    # Then b.test previews as it will read (still local, nothing changing),
+    # and the real run agrees: the stored value was already the template's
+    [b_test] = [row for row in preview.preview if row.domain == "b.test"]
+    [setting] = b_test.settings
+    assert (setting.before, setting.after, setting.changes) == ("local", "local", False)
+    assert "b.test" not in {r.domain for r in outcome.refused}
+    read = runtime.registry.read(
+        "domain", {"email": stored_section(runtime, "email")["b.test"]}, "email"
+    )
+    assert read.inbound_delivery.value == "local"
