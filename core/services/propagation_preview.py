@@ -193,6 +193,11 @@ def preview_users(
 
 
 def _user_domain_preview(writes, domain: Domain, held: dict) -> UserDomainPreview:
+    # Limitation: "after" is the template's value, while a domain's preview
+    # reads it back from the written document; a user whose stored section
+    # breaks a rule (written outside the API) may read otherwise after the
+    # run — reading back per distinct stored section, as the counts are
+    # grouped, would lift it.
     settings = [
         UserSettingPreview(
             write.path,
