@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from core.db import on_commit
 from core.errors import PermissionDenied
-from core.models import User
+from core.models import Domain, User
 from core.principal import Principal
 from core.services import audit
 from core.services.auth import issue_user_token, revoke_token
@@ -122,6 +122,14 @@ def reset_two_step(session: Session, principal: Principal, email: str) -> str:
     audit entry names the user."""
     user, domain = require_user(session, principal, email)
     require_user_admin(principal, domain, "reset two-step authentication")
+    address = forget_two_step(session, user, domain)
+    on_commit(session, lambda: _log_reset(principal, address))
+    return address
+
+
+def forget_two_step(session: Session, user: User, domain: Domain) -> str:
+    """Delete the user's methods, codes, challenges and app passwords; the
+    user's address, which the mutation's audit entry is about."""
     was_active = is_active(session, user.id)
     # Bulk deletes: the audit trail sees no rows, so the change is noted.
     for table in (TwoStepChallenge, TwoStepRecoveryCode, AppPassword):
@@ -131,7 +139,6 @@ def reset_two_step(session: Session, principal: Principal, email: str) -> str:
     address = f"{user.local_part}@{domain.name}"
     audit.set_target(session, audit.Target("user", address, domain.id, domain.name))
     audit.note_change(session, "twoStep.active", was_active, False)
-    on_commit(session, lambda: _log_reset(principal, address))
     return address
 
 

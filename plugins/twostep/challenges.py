@@ -98,6 +98,40 @@ def complete_login(
     return token
 
 
+def confirm_action(
+    session: Session,
+    runtime,
+    account: TwoStepAccount,
+    code: str,
+    clock: Clock,
+    refusal: CodeRefused | None = None,
+) -> None:
+    """Check a code for what a signed-in user does with its two-step (turning
+    it off), against the same limits as logins.
+
+    Each attempt is a challenge of its own that no login can answer (it is
+    born expired, its value unknown), so a wrong code counts towards the
+    user's lock as a login's does. ``refusal``, a wrong password the caller
+    found, is counted and raised the same way.
+    """
+    now = moment(clock)
+    row = TwoStepChallenge(
+        challenge_hash=_hash(secrets.token_urlsafe(32)),
+        user_id=account.user_id,
+        expires_at=now,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    if _recent_failures(session, account.user_id, now) >= USER_FAILURE_LIMIT:
+        raise _locked()
+    if refusal is not None:
+        _count_failure(session, row, refusal)
+    if not _accept_code(session, runtime, account, row, code, clock):
+        _count_failure(session, row)
+    session.delete(row)
+
+
 def send_login_code(session: Session, runtime, challenge: str, clock: Clock) -> str:
     """Mail a one-time code for the challenge to the recovery address.
 

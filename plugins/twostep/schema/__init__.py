@@ -8,6 +8,7 @@ from plugins.twostep.schema.mutations import (
     recovery_codes_regenerate,
     recovery_email_confirm,
     recovery_email_set,
+    two_step_disable,
     two_step_reset,
     two_step_setup_begin,
     two_step_setup_confirm,
@@ -25,6 +26,7 @@ MUTATIONS = [
     app_password_create.AppPasswordCreateMutation,
     app_password_revoke.AppPasswordRevokeMutation,
     two_step_reset.TwoStepResetMutation,
+    two_step_disable.TwoStepDisableMutation,
 ]
 
 EVERYONE = {"SYSTEM_ADMIN", "DOMAIN_ADMIN", "USER", "ANONYMOUS"}
@@ -47,6 +49,7 @@ OPERATION_RULES = {
     "createAppPassword": ACCOUNT_OWNERS,
     "revokeAppPassword": MEMBERS,
     "resetTwoStep": ADMINS,
+    "disableTwoStep": ACCOUNT_OWNERS,
 }
 
 
