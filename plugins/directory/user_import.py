@@ -8,8 +8,11 @@ their passwords) and the user defaults, as new users do. Entries are taken
 in login order, so a redelivered message carries on after the checkpoint;
 a login already present is counted as existing, so a second import
 creates nobody twice. DIRECTORY users the directory no longer lists are
-reported as missing, and left as they are: whether to disable or delete
-them is the administrators' call.
+reported as missing. They can't log in (the directory no longer proves
+their passwords), but their mail still arrives: they are left as they are
+unless the import was asked to disable them (``disableMissing``), which it
+does as the last step, in one transaction with an audit entry, sparing the
+domain's primary administrator so that the domain keeps one.
 """
 
 import copy
@@ -25,8 +28,14 @@ from core.errors import MailplaneError, NotFound
 from core.models import Domain, Job, User
 from core.principal import Principal
 from core.runtime import Runtime
-from core.services import domain_folders
-from core.services.jobs import JobCancelled, create_job, save_progress, update_progress
+from core.services import audit, domain_folders
+from core.services.jobs import (
+    JobCancelled,
+    create_job,
+    job_owner,
+    save_progress,
+    update_progress,
+)
 from core.services.templates import user_template
 from core.services.user_fields import split_mailbox_address
 from core.services.users import add_user, announce_new_user, mailbox_cap
@@ -52,16 +61,20 @@ MAX_DISPLAY_NAME = 255
 
 
 def request_import(
-    session: Session, runtime: Runtime, principal: Principal, domain_name: str
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    domain_name: str,
+    *,
+    disable_missing: bool = False,
 ) -> Job:
     """Check the caller, the domain's directory settings and the user
     template it would apply, then queue the job."""
     domain = require_directory_domain(session, runtime, principal, domain_name)
     require_directory_config(session, runtime, domain)
     user_template(session, runtime, domain.name, field="domain")
-    return create_job(
-        session, runtime, principal, IMPORT_USERS, {"domainId": domain.id}
-    )
+    params = {"domainId": domain.id, "disableMissing": disable_missing}
+    return create_job(session, runtime, principal, IMPORT_USERS, params)
 
 
 def unusable_password_hash() -> str:
@@ -79,6 +92,7 @@ class ImportReport:
     skipped_entries: list[dict] = field(default_factory=list)
     missing: int = 0
     missing_users: list[str] = field(default_factory=list)
+    disabled: int = 0
 
     @property
     def done(self) -> int:
@@ -97,6 +111,7 @@ class ImportReport:
             "skippedEntries": list(self.skipped_entries),
             "missing": self.missing,
             "missingUsers": list(self.missing_users),
+            "disabled": self.disabled,
         }
 
     @classmethod
@@ -109,6 +124,7 @@ class ImportReport:
             list(result.get("skippedEntries", [])),
             result.get("missing", 0),
             list(result.get("missingUsers", [])),
+            result.get("disabled", 0),
         )
 
 
@@ -122,15 +138,19 @@ def run_import(runtime: Runtime, job: Job) -> dict:
     for index, entry in enumerate(entries, start=1):
         if index > job.checkpoint:
             import_entry(runtime, job, index, entry, template, report)
-    report_missing(runtime, domain_id, entries, report)
+    if job.params.get("disableMissing"):
+        disable_missing(runtime, job, entries, report)
+    else:
+        report_missing(runtime, domain_id, entries, report)
     logger.info(
         "Directory import job %d: %d created, %d existing, %d skipped, "
-        "%d missing from the directory.",
+        "%d missing from the directory, %d disabled.",
         job.id,
         report.created,
         report.existing,
         report.skipped,
         report.missing,
+        report.disabled,
     )
     return report.as_result()
 
@@ -243,15 +263,62 @@ def report_missing(
     """Count the domain's DIRECTORY users whose login the listing lacks."""
     with session_scope(runtime.engine, write=False) as session:
         domain = _require_domain(session, domain_id)
-        listed = _listed_local_parts(entries, domain.name)
-        rows = session.exec(
-            select(User.local_part)
-            .where(User.domain_id == domain_id, User.auth_type == DIRECTORY)
-            .order_by(User.local_part)
-        )
-        missing = [f"{local}@{domain.name}" for local in rows if local not in listed]
+        _note_missing(report, domain, _missing_users(session, domain, entries))
+
+
+def disable_missing(
+    runtime: Runtime, job: Job, entries: list[DirectoryEntry], report: ImportReport
+) -> None:
+    """Report the missing DIRECTORY users and disable the enabled ones but
+    the primary administrator, with the job's result, in one transaction.
+
+    Run again after a crash, it finds them disabled and changes nothing.
+    """
+    with session_scope(runtime.engine) as session:
+        audit.watch(session)
+        domain = _require_domain(session, job.params["domainId"])
+        missing = _missing_users(session, domain, entries)
+        _note_missing(report, domain, missing)
+        for user in missing:
+            if user.status == "enabled" and user.id != domain.primary_admin_id:
+                user.status = "disabled"
+                session.add(user)
+                report.disabled += 1
+        if report.disabled:
+            # The entry is about the job; the users it disabled are its changes.
+            target = audit.Target("job", str(job.id), domain.id, domain.name)
+            audit.set_target(session, target)
+            caller = audit.Caller(job_owner(session, job))
+            audit.record_mutation(session, caller, "importDirectoryUsers", target)
+            logger.info(
+                "Directory import job %d disabled %d users of %s the directory "
+                "no longer lists.",
+                job.id,
+                report.disabled,
+                domain.name,
+            )
+        if not update_progress(session, job.id, result=report.as_result()):
+            raise JobCancelled(job.id)
+
+
+def _missing_users(
+    session: Session, domain: Domain, entries: list[DirectoryEntry]
+) -> list[User]:
+    """The domain's DIRECTORY users whose login the listing lacks, by login."""
+    listed = _listed_local_parts(entries, domain.name)
+    rows = session.exec(
+        select(User)
+        .where(User.domain_id == domain.id, User.auth_type == DIRECTORY)
+        .order_by(User.local_part)
+    )
+    return [user for user in rows if user.local_part not in listed]
+
+
+def _note_missing(report: ImportReport, domain: Domain, missing: list[User]) -> None:
     report.missing = len(missing)
-    report.missing_users = missing[:MISSING_SHOWN]
+    report.missing_users = [
+        f"{user.local_part}@{domain.name}" for user in missing[:MISSING_SHOWN]
+    ]
 
 
 def _listed_local_parts(entries: list[DirectoryEntry], domain_name: str) -> set[str]:

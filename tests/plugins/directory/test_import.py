@@ -3,13 +3,13 @@
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 import plugins.directory
 import plugins.directory.actors
 from core.db import session_scope
 from core.errors import InvalidInputs
-from core.models import Domain, User
+from core.models import AuditEntry, Domain, User
 from core.runtime import build_runtime
 from core.services.scope import find_domain
 from core.services.users import UserCreate, create_user
@@ -35,9 +35,10 @@ UNUSABLE = [
 ]
 
 
-def run_import(runtime, domain: str = "a.test"):
+def run_import(runtime, domain: str = "a.test", **options):
     job_id = request_job(
-        runtime, lambda session: request_import(session, runtime, SYSTEM, domain)
+        runtime,
+        lambda session: request_import(session, runtime, SYSTEM, domain, **options),
     )
     return run_job_now(runtime, job_id)
 
@@ -65,7 +66,13 @@ def test_import_creates_missing_users_once(directory_runtime, ldap_url):
     assert first.state == "succeeded"
     skipped = sorted(first.result.pop("skippedEntries"), key=lambda e: e["entry"])
     assert first.result.pop("missingUsers") == []
-    assert first.result == {"created": 4, "existing": 0, "skipped": 2, "missing": 0}
+    assert first.result == {
+        "created": 4,
+        "existing": 0,
+        "skipped": 2,
+        "missing": 0,
+        "disabled": 0,
+    }
     assert skipped == sorted(UNUSABLE, key=lambda e: e["entry"])
     assert (first.done, first.total) == (6, 6)
     assert second.result["created"] == 0 and second.result["existing"] == 4
@@ -234,3 +241,52 @@ def test_import_refused_until_directory_is_usable(
     refused = admin.mutate(IMPORT, {"domain": "a.test"})
 
     assert error_codes(refused) == [code]
+
+
+def statuses(runtime) -> dict[str, str]:
+    with session_scope(runtime.engine, write=False) as session:
+        rows = session.execute(select(User.local_part, User.status))
+        return dict(rows.all())
+
+
+def test_import_disables_missing_users_when_asked(directory_runtime, ldap_url):
+    # Given DIRECTORY users the directory does not hold, the primary
+    # administrator among them, and a password user
+    make_domain(directory_runtime, "a.test", ldap_url)
+    add_user(directory_runtime, "zed@a.test", "directory")
+    add_user(directory_runtime, "yan@a.test", "directory")
+    add_user(directory_runtime, "plain@a.test", "password")
+    with session_scope(directory_runtime.engine) as session:
+        session.execute(
+            update(User).where(User.local_part == "admin").values(auth_type="directory")
+        )
+
+    # When an import is asked to disable them, twice
+    first = run_import(directory_runtime, disable_missing=True)
+    second = run_import(directory_runtime, disable_missing=True)
+
+    # Then the missing users but the primary administrator are disabled once
+    assert first.result["missingUsers"] == ["admin@a.test", "yan@a.test", "zed@a.test"]
+    assert (first.result["missing"], first.result["disabled"]) == (3, 2)
+    assert (second.result["missing"], second.result["disabled"]) == (3, 0)
+    assert statuses(directory_runtime) == {
+        "admin": "enabled",
+        "plain": "enabled",
+        "yan": "disabled",
+        "zed": "disabled",
+        **{uid: "enabled" for uid in PEOPLE},
+    }
+    # And one audit entry, by the job's owner, records the users it disabled
+    with session_scope(directory_runtime.engine, write=False) as session:
+        [entry] = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "importDirectoryUsers")
+        ).all()
+    assert (entry.actor, entry.target_kind, entry.domain_name) == (
+        SYSTEM.name,
+        "job",
+        "a.test",
+    )
+    assert sorted(c["object"] for c in entry.changes if c["field"] == "status") == [
+        "user yan@a.test",
+        "user zed@a.test",
+    ]

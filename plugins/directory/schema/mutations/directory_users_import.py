@@ -13,6 +13,12 @@ from plugins.directory.user_import import request_import
 @strawberry.input(description="The domain whose directory users to import.")
 class DirectoryUsersImportInput:
     domain: str = strawberry.field(description="The domain's name.")
+    disable_missing: bool = strawberry.field(
+        default=False,
+        description="Also disable the DIRECTORY users the directory no longer "
+        "lists (all but the domain's primary administrator); left as they are "
+        "by default.",
+    )
 
 
 @strawberry.type(description="The result of importDirectoryUsers.")
@@ -21,8 +27,9 @@ class DirectoryUsersImportPayload:
         default=None,
         description="The import job; its result counts created, existing and "
         "skipped entries, and lists skippedEntries (entry DN, code); missing "
-        "counts the DIRECTORY users the directory no longer lists, and "
-        "missingUsers names the first 100 (they are left as they are).",
+        "counts the DIRECTORY users the directory no longer lists, "
+        "missingUsers names the first 100, and disabled counts those the "
+        "import disabled (with disableMissing; none otherwise).",
     )
     errors: list[UserError] = strawberry.field(description="Why nothing started.")
 
@@ -42,7 +49,13 @@ class DirectoryUsersImportMutation:
         ],
     ) -> DirectoryUsersImportPayload:
         def act(session, ctx):
-            job = request_import(session, ctx.runtime, ctx.principal, input.domain)
+            job = request_import(
+                session,
+                ctx.runtime,
+                ctx.principal,
+                input.domain,
+                disable_missing=input.disable_missing,
+            )
             return {"job": to_job(job)}
 
         return run_mutation(info, DirectoryUsersImportPayload, act)
