@@ -7,6 +7,7 @@ are kept per row across flushes: the first ``before`` and the last
 ``after`` of each column.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +27,8 @@ UNAUDITED = frozenset({"audit_entry", "login_failure"})
 SECRET_WORDS = ("password", "secret", "token", "hash", "private")
 
 REDACTED = "(secret)"
+_CAMEL_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORDS = re.compile(r"[A-Za-z0-9]+")
 
 CREATED, UPDATED, DELETED = "created", "updated", "deleted"
 
@@ -59,6 +62,9 @@ class Trail:
         row = self.rows.get(id(obj))
         if row is None:
             self.rows[id(obj)] = RowChanges(obj, _kind(obj), event_name, columns)
+        elif row.event == CREATED and event_name == DELETED:
+            # Made and dropped in one transaction (a scratch row): no change.
+            del self.rows[id(obj)]
         else:
             row.merge(event_name, columns)
 
@@ -181,8 +187,11 @@ def _scrubbed(value: Any) -> Any:
 
 
 def is_secret(name: str) -> bool:
-    lowered = name.lower()
-    return any(word in lowered for word in SECRET_WORDS)
+    """Whether a column or settings path names a secret: one of its words
+    is a secret word (``password_hash``, ``bindPassword``), not merely holds
+    one (``showPasswordsToDomainAdmins`` is a switch anyone may see)."""
+    words = _WORDS.findall(_CAMEL_BREAK.sub("_", name))
+    return any(word.lower() in SECRET_WORDS for word in words)
 
 
 def _leaf_changes(before: dict, after: dict, prefix: str):

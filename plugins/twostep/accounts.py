@@ -151,7 +151,7 @@ def _log_reset(principal: Principal, address: str) -> None:
 
 def regenerate_recovery_codes(session: Session, principal: Principal) -> list[str]:
     """New recovery codes for the caller, the old ones void; shown this once."""
-    user, _domain = require_own_user(session, principal)
+    user, _domain = require_own_user(session, principal, in_person=True)
     if not is_active(session, user.id):
         raise PermissionDenied(
             "Turn on two-step authentication first.", code="TWO_STEP_REQUIRED"

@@ -26,7 +26,7 @@ from core.errors import (
 from core.models import Domain, User
 from core.models.base import utcnow
 from core.pagination import Page, after_condition
-from core.principal import Principal, require_authenticated
+from core.principal import Principal, Role, require_authenticated
 from core.services.scope import administers, owns_account
 from core.services.users import require_user
 from plugins.twostep.accounts import is_active
@@ -54,7 +54,7 @@ def create_app_password(
     session: Session, runtime, principal: Principal, name: str
 ) -> AppPasswordRow:
     """A new app password for the caller's own account, shown this once."""
-    user, _domain = require_own_user(session, principal)
+    user, _domain = require_own_user(session, principal, in_person=True)
     if not is_active(session, user.id):
         raise PermissionDenied(
             "Turn on two-step authentication first.", code="TWO_STEP_REQUIRED"
@@ -152,7 +152,9 @@ def _require_user(
 
 
 def _may_see_passwords(runtime, principal: Principal, domain: Domain) -> bool:
-    if not administers(principal, domain.id):
+    # People administering the domain, never a key: a portal's key (read-only
+    # ones included) has no business holding users' credentials.
+    if principal.role is Role.API_KEY or not administers(principal, domain.id):
         return False
     features = runtime.registry.read("domain", domain.settings, "features")
     return features.show_passwords_to_domain_admins

@@ -124,7 +124,11 @@ def confirm_action(
     session.add(row)
     session.flush()
     if _recent_failures(session, account.user_id, now) >= USER_FAILURE_LIMIT:
-        raise _locked()
+        raise CodeRefused(
+            "Too many wrong codes or passwords; try again later.",
+            field="code",
+            code="TOO_MANY_ATTEMPTS",
+        )
     if refusal is not None:
         _count_failure(session, row, refusal)
     if not _accept_code(session, runtime, account, row, code, clock):

@@ -31,9 +31,18 @@ def require_available(session: Session, runtime, domain: Domain) -> TwoStepStatu
 
 
 def require_own_user(
-    session: Session, principal: Principal, *, setup: bool = False
+    session: Session,
+    principal: Principal,
+    *,
+    setup: bool = False,
+    in_person: bool = False,
 ) -> tuple[User, Domain]:
-    """The caller's own account; ``setup`` admits a set-up-only session too."""
+    """The caller's own account; ``setup`` admits a set-up-only session too.
+
+    ``in_person`` refuses impersonation sessions: sign-in methods made or
+    replaced through one (an app password, an authenticator, recovery
+    codes) would outlive the impersonation or lock the user out.
+    """
     restricted_ok = setup and principal.restricted_to == SETUP_SCOPE
     require_authenticated(principal, allow_restricted=restricted_ok)
     user = session.get(User, principal.user_id) if principal.user_id else None
@@ -41,5 +50,11 @@ def require_own_user(
         raise PermissionDenied(
             "Only a user sets up two-step authentication, for their own account.",
             code="PERMISSION_DENIED",
+        )
+    if in_person and principal.impersonator:
+        raise PermissionDenied(
+            "An impersonation can't change the user's sign-in methods; the "
+            "user does, or an administrator resets them (resetTwoStep).",
+            code="IMPERSONATION_REFUSED",
         )
     return user, session.get(Domain, user.domain_id)

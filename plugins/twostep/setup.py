@@ -183,7 +183,7 @@ def _count_email_attempt(
 def _own_available(
     session: Session, runtime, principal: Principal
 ) -> tuple[User, Domain]:
-    user, domain = require_own_user(session, principal, setup=True)
+    user, domain = require_own_user(session, principal, setup=True, in_person=True)
     require_available(session, runtime, domain)
     return user, domain
 

@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from core.db import on_commit
 from core.errors import Conflict, PermissionDenied
-from core.passwords import verify_password
 from core.principal import Principal
+from core.services.auth import check_user_password
 from plugins.twostep.accounts import forget_two_step, get_account
 from plugins.twostep.challenges import confirm_action
 from plugins.twostep.codes import Clock
@@ -37,10 +37,10 @@ def turn_off_two_step(
     """Turn the caller's two-step off; returns its address.
 
     Refused with ``TWO_STEP_FORCED`` where the domain forces it,
-    ``TWO_STEP_NOT_ACTIVE`` when it is off already, ``INVALID_PASSWORD`` or
+    ``TWO_STEP_NOT_ACTIVE`` when it is off already, ``WRONG_PASSWORD`` or
     a code's refusal (counted) otherwise.
     """
-    user, domain = require_own_user(session, principal)
+    user, domain = require_own_user(session, principal, in_person=True)
     if domain_status(session, runtime, domain) is TwoStepStatus.FORCED:
         raise PermissionDenied(
             f"{domain.name} requires two-step authentication; it stays on.",
@@ -50,9 +50,10 @@ def turn_off_two_step(
     if account is None or not account.is_active:
         raise Conflict("Two-step authentication is not on.", code="TWO_STEP_NOT_ACTIVE")
     wrong_password = None
-    if not verify_password(user.password_hash, password):
+    # As login does: a directory's users are judged by their directory.
+    if not check_user_password(session, runtime, user, password):
         wrong_password = CodeRefused(
-            "The password is not right.", field="password", code="INVALID_PASSWORD"
+            "The password is not right.", field="password", code="WRONG_PASSWORD"
         )
     confirm_action(session, runtime, account, code, clock, wrong_password)
 

@@ -3,13 +3,14 @@
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+import pytest
 from sqlmodel import select
 
 from core.db import session_scope
 from core.models import AuditEntry, Domain, SystemAdmin
 from core.principal import ANONYMOUS, Principal, Role
 from core.services import audit
-from core.services.audit_trail import change_item, jsonable
+from core.services.audit_trail import change_item, is_secret, jsonable
 from tests.workers.support import make_domain
 
 
@@ -95,3 +96,19 @@ def test_values_become_json():
         "ids": [1, 2],
         "role": "user",
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("password_hash", True),
+        ("settings.directory.bindPassword", True),
+        ("token_hash", True),
+        ("pending_secret", True),
+        ("settings.features.showPasswordsToDomainAdmins", False),
+        ("show_passwords_to_domain_admins", False),
+        ("displayName", False),
+    ],
+)
+def test_secrets_are_named_by_a_word_not_a_substring(name, secret):
+    assert is_secret(name) is secret

@@ -34,6 +34,11 @@ query Page($after: String) {
   }
 }
 """
+CREATE_KEY = """
+mutation Create($input: ApiKeyCreateInput!) {
+  createApiKey(input: $input) { secret errors { code } }
+}
+"""
 UPDATE_DOMAIN = """
 mutation Update($input: DomainUpdateInput!) {
   updateDomain(input: $input) { errors { field code } }
@@ -153,6 +158,31 @@ def test_domain_admin_sees_passwords_where_features_allow(client, admin, protect
     assert hidden["nodes"][0]["password"] is None
     assert shown["nodes"][0]["password"] == password
     assert own["nodes"][0]["password"] is None
+
+
+@pytest.mark.parametrize(
+    ("domains", "role"),
+    [(None, "READ_ONLY"), (["a.test"], "READ_ONLY"), (["a.test"], "FULL")],
+    ids=["server-read-only", "domain-read-only", "domain-full"],
+)
+def test_api_keys_never_see_passwords(client, admin, protected, domains, role):
+    create(protected)
+    admin.mutate(
+        UPDATE_DOMAIN,
+        {
+            "name": "a.test",
+            "settings": {"features": {"showPasswordsToDomainAdmins": True}},
+        },
+    )
+    made = admin.mutate(
+        CREATE_KEY, {"name": "portal", "domains": domains, "role": role}
+    )
+    key = client.as_token(made["secret"])
+
+    listed = key.execute(LIST, {"email": "alice@a.test"})["appPasswords"]
+
+    assert listed["totalCount"] == 1
+    assert listed["nodes"][0]["password"] is None
 
 
 def test_domain_admin_revokes_a_users_app_password(client, protected):
