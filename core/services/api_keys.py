@@ -223,9 +223,7 @@ def authenticate_api_key(session: Session, secret: str) -> Principal | None:
         select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret))
     ).scalar_one_or_none()
     now = utcnow()
-    if key is None or key.revoked_at is not None:
-        return None
-    if key.expires_at is not None and as_utc(key.expires_at) <= now:
+    if key is None or not key_in_force(key, now):
         return None
     _touch_later(session, key, now)
     return Principal(
@@ -235,6 +233,13 @@ def authenticate_api_key(session: Session, secret: str) -> Principal | None:
         key_domain_ids=None if key.all_domains else _domain_ids(session, key.id),
         read_only=key.role == ApiKeyRole.READ_ONLY.value,
     )
+
+
+def key_in_force(key: ApiKey, now: datetime | None = None) -> bool:
+    """Neither revoked nor expired."""
+    if key.revoked_at is not None:
+        return False
+    return key.expires_at is None or as_utc(key.expires_at) > (now or utcnow())
 
 
 def _domain_ids(session: Session, key_id: int) -> frozenset[int]:

@@ -11,11 +11,15 @@ from sqlmodel import Session, select
 
 from core.db import session_scope
 from core.errors import InvalidInput, Unauthenticated
-from core.models import AuthToken, Domain, DomainAlias, SystemAdmin, User
+from core.models import ApiKey, AuthToken, Domain, DomainAlias, SystemAdmin, User
 from core.models.base import as_utc, utcnow
 from core.passwords import DUMMY_HASH, verify_password
 from core.principal import Principal, Role
-from core.services.api_keys import API_KEY_PREFIX, authenticate_api_key
+from core.services.api_keys import (
+    API_KEY_PREFIX,
+    authenticate_api_key,
+    key_in_force,
+)
 from core.services.user_fields import split_mailbox_address
 
 logger = logging.getLogger(__name__)
@@ -234,14 +238,54 @@ def authenticate(session: Session, token: str) -> Principal | None:
     row = session.exec(
         select(AuthToken).where(AuthToken.token_hash == hash_token(token))
     ).first()
+    return _row_principal(session, row)
+
+
+def still_holds(session: Session, principal: Principal) -> bool:
+    """Whether the session or key behind ``principal`` still stands for it.
+
+    For what outlives one request (a subscription): logout, a new password,
+    a disabled account, an ended impersonation or a revoked key end it too,
+    and so does a change of role.
+    """
+    if principal.token_id is not None:
+        now = _row_principal(session, session.get(AuthToken, principal.token_id))
+        return now is not None and now.role is principal.role
+    if principal.api_key_id is not None:
+        key = session.get(ApiKey, principal.api_key_id)
+        return key is not None and key_in_force(key)
+    return principal.role is Role.ANONYMOUS
+
+
+def _row_principal(session: Session, row: AuthToken | None) -> Principal | None:
+    """The principal of a stored session, or None if it no longer holds."""
     if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= utcnow():
         return None
     if row.system_admin_id is not None and row.user_id is None:
         admin = session.get(SystemAdmin, row.system_admin_id)
+        if admin is None:
+            return None
         return Principal(
             Role.SYSTEM_ADMIN, admin.username, row.id, system_admin_id=admin.id
         )
+    if row.parent_token_id is not None and not _parent_holds(session, row):
+        return None
     return _user_principal(session, row)
+
+
+def _parent_holds(session: Session, row: AuthToken) -> bool:
+    """Whether the session that started an impersonation could start it now.
+
+    An impersonation lives no longer than its starter's session, however
+    that ends (logout, a new password, expiry, a disabled account), and one
+    started by a domain administrator ends when it is one no more.
+    """
+    parent = _row_principal(session, session.get(AuthToken, row.parent_token_id))
+    if parent is None:
+        return False
+    if row.impersonator_user_id is not None:
+        return parent.role is Role.DOMAIN_ADMIN
+    return True
 
 
 def _user_principal(session: Session, row: AuthToken) -> Principal | None:

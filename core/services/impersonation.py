@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import AuthToken, Domain, User
-from core.models.base import utcnow
+from core.models.base import as_utc, utcnow
 from core.principal import Principal, Role, require_authenticated
 from core.services import audit
 from core.services.api_keys import require_admin_account
@@ -66,7 +66,7 @@ def impersonate_domain(
         admin, domain = _named_admin(session, principal, admin_email)
     _check_enabled(admin, domain)
 
-    ttl = min(ttl, IMPERSONATION_TTL_SECONDS)
+    ttl = _capped_ttl(session, principal, ttl)
     token = issue_token(
         session,
         Role.DOMAIN_ADMIN,
@@ -104,7 +104,7 @@ def impersonate_user(
         )
     _check_enabled(user, domain, field="email")
 
-    ttl = min(ttl, IMPERSONATION_TTL_SECONDS)
+    ttl = _capped_ttl(session, principal, ttl)
     role = Role.DOMAIN_ADMIN if user.is_domain_admin else Role.USER
     token = issue_token(
         session, role, ttl, user_id=user.id, parent_token_id=principal.token_id, **chain
@@ -115,6 +115,17 @@ def impersonate_user(
     audit.note_change(session, "expiresAt", None, expires_at)
     logger.info("%s impersonates %s.", principal.name, address)
     return Impersonation(token, expires_at, address, domain.name)
+
+
+def _capped_ttl(session: Session, principal: Principal, ttl: int) -> int:
+    """At most the impersonation limit, and no longer than the starting
+    session has left: it ends with that session anyway."""
+    ttl = min(ttl, IMPERSONATION_TTL_SECONDS)
+    row = session.get(AuthToken, principal.token_id) if principal.token_id else None
+    if row is not None:
+        left = (as_utc(row.expires_at) - utcnow()).total_seconds()
+        ttl = min(ttl, max(int(left), 1))
+    return ttl
 
 
 def _impersonator_of(session: Session, principal: Principal) -> dict[str, int | None]:

@@ -105,7 +105,31 @@ def guard_login(
     policy: ThrottlePolicy = POLICY,
 ) -> None:
     """Refuse a throttled attempt; count a failure if the transaction fails."""
+    refuse_throttled(session, account=account, address=address, policy=policy)
+    count_failure_on_rollback(session, account=account, address=address, policy=policy)
+
+
+def refuse_throttled(
+    session: Session,
+    *,
+    account: str,
+    address: str | None,
+    policy: ThrottlePolicy = POLICY,
+) -> None:
+    """Raise ``TooManyAttempts`` if an attempt must wait now, in the caller's
+    transaction; call it before checking the credential."""
     _refuse_if_waiting(session, _keys(session, account, address, policy), policy)
+
+
+def count_failure_on_rollback(
+    session: Session,
+    *,
+    account: str,
+    address: str | None,
+    policy: ThrottlePolicy = POLICY,
+) -> None:
+    """Count a failed attempt once the caller's transaction rolls back, in a
+    transaction of its own (the failing one holds SQLite's write lock)."""
     engine = session.get_bind()
     on_rollback(session, lambda: _record_in(engine, account, address, policy))
 

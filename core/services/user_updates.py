@@ -12,7 +12,7 @@ from core.models.base import utcnow
 from core.passwords import hash_password, validate_password, verify_password
 from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
-from core.services import user_fields
+from core.services import throttle, user_fields
 from core.services.feature_gates import validate_user_features
 from core.services.scope import administers
 from core.services.settings_access import clean_settings_patch
@@ -66,8 +66,14 @@ def update_my_account(
     changes: UserChanges,
     *,
     current_password: str | None,
+    client_address: str | None = None,
 ) -> tuple[User, Domain]:
-    """A user's changes to its own account; a new password needs the current one."""
+    """A user's changes to its own account; a new password needs the current one.
+
+    A wrong current password counts as a failed login of the account (and
+    of ``client_address``), so a session held by someone else can't be used
+    to guess the password at leisure.
+    """
     require_authenticated(principal)
     user = session.get(User, principal.user_id) if principal.user_id else None
     if user is None:
@@ -79,15 +85,19 @@ def update_my_account(
             field="password",
             code="DIRECTORY_MANAGED",
         )
-    if changes.password is not None and not verify_password(
-        user.password_hash, current_password or ""
-    ):
-        raise InvalidInput(
-            "The current password is wrong.",
-            field="currentPassword",
-            code="WRONG_PASSWORD",
-        )
     domain = session.get(Domain, user.domain_id)
+    if changes.password is not None:
+        account = f"{user.local_part}@{domain.name}"
+        throttle.refuse_throttled(session, account=account, address=client_address)
+        if not verify_password(user.password_hash, current_password or ""):
+            throttle.count_failure_on_rollback(
+                session, account=account, address=client_address
+            )
+            raise InvalidInput(
+                "The current password is wrong.",
+                field="currentPassword",
+                code="WRONG_PASSWORD",
+            )
     _apply(session, runtime, principal, user, domain, changes, by_admin=False)
     return user, domain
 

@@ -12,6 +12,7 @@ from core.errors import NotFound
 from core.models import Job as JobRow
 from core.schema.context import Context, Info
 from core.schema.jobs.types import Job, parse_job_id, to_job
+from core.schema.session_guard import require_still_signed_in
 from core.services.jobs import require_job
 
 # Limitation: each subscriber reads its job from the database every
@@ -49,4 +50,5 @@ def read_job(context: Context, raw_id: str) -> JobRow:
     if job_id is None:
         raise NotFound("No such job.", field="id", code="JOB_NOT_FOUND")
     with session_scope(context.runtime.engine, write=False) as session:
+        require_still_signed_in(session, context.principal)
         return require_job(session, context.principal, job_id)

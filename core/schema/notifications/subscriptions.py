@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from core.principal import require_authenticated
 from core.schema.context import Context, Info
 from core.schema.notifications.types import Notification, to_notification
+from core.schema.session_guard import check_still_signed_in
 from core.services.notifications import latest_notification_id, notifications_after
 
 # Limitation: each subscriber polls the database every POLL_SECONDS — a
@@ -31,6 +32,7 @@ class NotificationSubscriptions:
             latest_notification_id, engine, context.principal
         )
         while True:
+            await run_in_threadpool(check_still_signed_in, engine, context.principal)
             rows = await run_in_threadpool(
                 notifications_after, engine, context.principal, seen
             )

@@ -73,6 +73,7 @@ class AccountUpdateMutation:
                 ctx.principal,
                 changes,
                 current_password=given(input.current_password),
+                client_address=ctx.client_address,
             )
             return {"user": to_user(user, domain, ctx.runtime)}
 

@@ -1,7 +1,14 @@
 """impersonateUser: administrators sign in as a user, audited and short."""
 
-import pytest
+from datetime import datetime, timedelta
 
+import pytest
+from sqlmodel import select
+
+from core.db import session_scope
+from core.models import AuthToken
+from core.models.base import utcnow
+from core.services.auth import hash_token
 from tests.core.schema.admin.documents import (
     AUDIT_LOG,
     END_IMPERSONATION,
@@ -195,3 +202,73 @@ def test_administrator_and_its_impersonator_end_only_their_own(
     assert client.as_token(by_boss).execute(ME)["me"] is not None
     assert as_boss.mutate(END_IMPERSONATION, {"token": by_admin})["errors"] == []
     assert boss_a.mutate(END_IMPERSONATION, {"token": by_boss})["errors"] == []
+
+
+UPDATE_MINE = """
+mutation Mine($input: AccountUpdateInput!) {
+  updateMyAccount(input: $input) { errors { code } }
+}
+"""
+SET_ADMIN = """
+mutation Set($input: UserUpdateInput!) { updateUser(input: $input) { errors { code } } }
+"""
+
+
+def test_new_password_ends_the_impersonations_of_the_sessions_it_ends(
+    client, boss_a, users
+):
+    # Given boss@a.test impersonating a user from one session
+    user = client.as_token(start(boss_a, "user00000@a.test")["token"])
+
+    # When boss changes its password from another session
+    other = client.as_token(client.login("boss@a.test", PASSWORD))
+    changed = other.mutate(
+        UPDATE_MINE, {"currentPassword": PASSWORD, "password": "a-new-pw-123"}
+    )
+
+    # Then the first session, and the impersonation it started, are over
+    assert changed["errors"] == []
+    assert boss_a.raw(ME)["data"]["me"] is None
+    assert user.raw(ME)["data"]["me"] is None
+
+
+@pytest.mark.parametrize(
+    "change", [{"isDomainAdmin": False}, {"status": "DISABLED"}], ids=["demoted", "off"]
+)
+def test_impersonation_ends_when_its_starter_may_no_longer_start_it(
+    admin, client, users, change
+):
+    # Given a second administrator of a.test impersonating a user
+    made = admin.mutate(SET_ADMIN, {"email": "user00001@a.test", "isDomainAdmin": True})
+    assert made["errors"] == []
+    starter = client.as_token(client.login("user00001@a.test", PASSWORD))
+    user = client.as_token(start(starter, "user00000@a.test")["token"])
+    assert user.execute(ME)["me"]["impersonatedBy"] == "user00001@a.test"
+
+    # When the starter is demoted, or disabled
+    assert (
+        admin.mutate(SET_ADMIN, {"email": "user00001@a.test", **change})["errors"] == []
+    )
+
+    # Then the impersonation is over
+    assert user.raw(ME)["data"]["me"] is None
+
+
+def test_chained_impersonation_ends_with_the_session_it_came_from(
+    admin, client, runtime, users
+):
+    # Given the system administrator as boss@a.test, with a minute left
+    boss = admin.mutate(IMPERSONATE, {"name": "a.test"})
+    with session_scope(runtime.engine) as session:
+        row = session.exec(
+            select(AuthToken).where(AuthToken.token_hash == hash_token(boss["token"]))
+        ).one()
+        row.expires_at = utcnow() + timedelta(seconds=60)
+        session.add(row)
+
+    # When that session impersonates a user
+    payload = start(client.as_token(boss["token"]), "user00000@a.test")
+
+    # Then the user's session ends no later than the one it came from
+    expires = datetime.fromisoformat(payload["expiresAt"])
+    assert expires <= utcnow() + timedelta(seconds=61)

@@ -143,3 +143,28 @@ def test_anonymous_subscription_is_unauthenticated(client, receiver):
 
     assert message["type"] == "next" and message["payload"]["data"] is None
     assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_notification_stream_stops_when_the_session_ends(
+    user, receiver, monkeypatch, domain_a
+):
+    ready = threading.Event()
+    original = notification_subscriptions.latest_notification_id
+
+    def latest(*args):
+        value = original(*args)
+        ready.set()
+        return value
+
+    monkeypatch.setattr(notification_subscriptions, "latest_notification_id", latest)
+
+    with _open(user, None) as socket:
+        _init(socket, receiver, user.token)
+        _subscribe(socket, NOTIFICATION_ADDED)
+        assert ready.wait(10)
+        user.execute("mutation { logout { ok } }")
+        message = receiver(socket)
+
+    assert message["type"] == "next" and message["payload"]["data"] is None
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+

@@ -52,3 +52,25 @@ def test_anonymous_caller_gets_unauthenticated(client):
     payload = client.mutate(UPDATE_MINE, {"displayName": "Nobody"})
 
     assert error_codes(payload) == ["UNAUTHENTICATED"]
+
+
+def test_wrong_current_passwords_count_as_failed_logins(alice, client):
+    wrong = [
+        alice.mutate(
+            UPDATE_MINE, {"currentPassword": f"guess-{n}", "password": "x" * 12}
+        )
+        for n in range(3)
+    ]
+    right = alice.mutate(
+        UPDATE_MINE, {"currentPassword": "pw-123456", "password": "brand-new-pw"}
+    )
+    login = client.raw(
+        'mutation { login(input: {username: "alice@a.test", password: '
+        '"pw-123456"}) { token errors { code } } }'
+    )
+
+    assert [error_codes(p) for p in wrong] == [["WRONG_PASSWORD"]] * 3
+    # The next attempt must wait, the right password included, and so must
+    # a login of the same account.
+    assert error_codes(right) == ["TOO_MANY_ATTEMPTS"]
+    assert error_codes(login["data"]["login"]) == ["TOO_MANY_ATTEMPTS"]
