@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.models import Domain, DomainAlias, UserAlias
-from core.pagination import Page
+from core.pagination import Page, clean_search
 from core.services.user_list import keyset_after, parse_text
 
 
@@ -24,8 +24,8 @@ def list_user_aliases(
     """User aliases in order of their address."""
     conditions = [UserAlias.domain_id == domain.id]
     total = domain.user_alias_count
-    if search:
-        needle = search.strip().lower()
+    needle = clean_search(search)
+    if needle:
         conditions.append(UserAlias.local_part.contains(needle, autoescape=True))
         total = session.execute(
             select(func.count(UserAlias.id)).where(*conditions)

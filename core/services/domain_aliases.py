@@ -9,7 +9,7 @@ before checking (``lock_domain_name``).
 import hashlib
 import logging
 
-from sqlalchemy import text, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -25,6 +25,7 @@ from core.models import Domain, DomainAlias
 from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
 from core.services.scope import administers, require_managed_domain
+from core.services.users import check_domain_present
 from core.validation import clean_domain_name
 
 logger = logging.getLogger(__name__)
@@ -130,14 +131,17 @@ def delete_domain_alias(
 ) -> str:
     alias, domain = require_domain_alias(session, principal, name)
     require_alias_rights(runtime, principal, domain)
+    removed = alias.name
+    # The domain's row first, as in ``delete_user_alias``: deletions queue
+    # on it, and a DELETE that matches nothing means another took the alias.
     session.execute(
         update(Domain)
         .where(Domain.id == domain.id)
         .values(domain_alias_count=Domain.domain_alias_count - 1)
     )
-    session.delete(alias)
-    session.flush()
-    removed = alias.name
+    deleted = session.execute(delete(DomainAlias).where(DomainAlias.id == alias.id))
+    if deleted.rowcount != 1:
+        raise _not_found(name)
     on_commit(session, lambda: logger.info("Removed domain alias %s.", removed))
     return removed
 
@@ -149,6 +153,7 @@ def _reserve_place(session: Session, domain: Domain, limit: int) -> None:
         .values(domain_alias_count=Domain.domain_alias_count + 1)
     )
     if result.rowcount != 1:
+        check_domain_present(session, domain, field="domain")
         raise LimitReached(
             f"The domain {domain.name} already has its {limit} domain aliases.",
             code="DOMAIN_ALIAS_LIMIT_REACHED",

@@ -6,6 +6,12 @@ new path, and only then removes the old tree. A failure or crash before the
 commit leaves the domain on its old, untouched folder (and at worst a copy
 to clean up); after it, on a complete new folder and an old copy. No step
 destroys the only copy of a file.
+
+Claims of folders run one at a time: on PostgreSQL, ``lock_folders`` takes
+an advisory lock till the transaction ends, before the check that no other
+domain's folder is the same, inside or around; on SQLite the write lock
+already orders them. Locks are taken in one order: a domain name's
+(``lock_domain_name``), then the folders', then a domain's row.
 """
 
 import logging
@@ -14,7 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
 from core.config import Config
@@ -23,6 +29,10 @@ from core.errors import Conflict, InvalidInput
 from core.models import Domain
 
 logger = logging.getLogger(__name__)
+
+# Any fixed number: the key of the PostgreSQL advisory lock that orders
+# claims of domain folders.
+FOLDER_LOCK = 0x666F6C64
 
 
 def default_folder(config: Config, name: str) -> Path:
@@ -53,8 +63,34 @@ def _outside_roots(raw: str) -> InvalidInput:
     )
 
 
+def lock_folders(session: Session) -> None:
+    """Hold every domain folder's claim until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLDER_LOCK}
+        )
+
+
 def check_folder_free(session: Session, folder: Path, *, own_id: int | None) -> None:
     """No two domains share a folder or nest inside each other's.
+
+    The claim stays held until the transaction ends (``lock_folders``).
+    """
+    lock_folders(session)
+    if holds_other_domain(session, folder, own_id=own_id):
+        raise folder_taken(folder)
+
+
+def folder_taken(folder: Path) -> Conflict:
+    return Conflict(
+        f"The folder {folder} belongs to another domain.",
+        field="folder",
+        code="FOLDER_TAKEN",
+    )
+
+
+def holds_other_domain(session: Session, folder: Path, *, own_id: int | None) -> bool:
+    """Another domain's folder is this one, inside it or around it.
 
     One query: the folder and its ancestors by equality, the folders inside
     it by an exact, case-sensitive prefix (LIKE ignores case on SQLite).
@@ -69,12 +105,7 @@ def check_folder_free(session: Session, folder: Path, *, own_id: int | None) -> 
     )
     if own_id is not None:
         query = query.where(Domain.id != own_id)
-    if session.exec(query.limit(1)).first() is not None:
-        raise Conflict(
-            f"The folder {folder} belongs to another domain.",
-            field="folder",
-            code="FOLDER_TAKEN",
-        )
+    return session.exec(query.limit(1)).first() is not None
 
 
 def create_folder(session: Session, folder: Path) -> None:

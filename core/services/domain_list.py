@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from core.models import Domain, User
 from core.models.base import as_utc
-from core.pagination import Page, after_condition
+from core.pagination import Page, after_condition, clean_search, is_int64
 from core.principal import Principal, Role
 from core.services.api_keys import key_domains_condition
 
@@ -24,8 +24,8 @@ class DomainOrderField(Enum):
 
 
 def _whole_number(value) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError("not a whole number")
+    if not is_int64(value):
+        raise TypeError("not a whole number of 64 bits")
     return value
 
 
@@ -143,8 +143,9 @@ def _stored_form(term: str) -> str:
 
 def _filter_conditions(filters: DomainFilter) -> list:
     conditions = []
-    if filters.search:
-        term = _stored_form(filters.search.strip().lower())
+    term = clean_search(filters.search)
+    if term:
+        term = _stored_form(term)
         conditions.append(Domain.name.contains(term, autoescape=True))
     if filters.status:
         conditions.append(Domain.status == filters.status)

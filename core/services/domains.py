@@ -58,6 +58,26 @@ def require_domain(session: Session, principal: Principal, name: str) -> Domain:
     return domain
 
 
+def lock_domain(session: Session, domain: Domain) -> Domain:
+    """Lock the domain's row till commit and reload it; ``DOMAIN_NOT_FOUND``
+    if it was deleted or renamed since the caller looked it up.
+
+    Of parallel changes of one domain, the first wins and the others, once
+    it has committed, find the name they asked for gone (PostgreSQL; SQLite
+    runs writes one at a time anyway).
+    """
+    name = domain.name
+    query = (
+        select(Domain)
+        .where(Domain.id == domain.id, Domain.name == name)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if session.exec(query).first() is None:
+        raise domain_not_found(name)
+    return domain
+
+
 def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Domain:
     """Create the domain row, its folder and its primary domain administrator.
 
@@ -84,7 +104,7 @@ def create_domain(session: Session, runtime: Runtime, data: DomainCreate) -> Dom
         settings=withhold_unlicensed(runtime.license, template["settings"]),
     )
     session.add(domain)
-    _flush_unique(session, name)
+    _flush_unique(session, name, folder)
     # The first administrator comes with the domain, whatever its user limit.
     admin = _add_admin(
         session, runtime, domain, local_part, data.admin_password, admin_settings, 1
@@ -138,13 +158,25 @@ def _check_name_free(session: Session, name: str, *, field: str = "name") -> Non
     check_domain_name_free(session, name, field=field)
 
 
-def _flush_unique(session: Session, name: str) -> None:
+def _flush_unique(session: Session, name: str, folder: Path | None = None) -> None:
     try:
         session.flush()
-    except IntegrityError:
+    except IntegrityError as exc:
+        if folder is not None and _is_folder_clash(exc):
+            raise domain_folders.folder_taken(folder) from None
         raise Conflict(
             f"The domain {name} already exists.", field="name", code="DOMAIN_EXISTS"
         ) from None
+
+
+def _is_folder_clash(exc: IntegrityError) -> bool:
+    """The unique folder, not the unique name, refused the row."""
+    # PostgreSQL names the constraint; SQLite only says it in its message
+    # (a name may hold "folder", so the message is matched whole).
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None:
+        return diag.constraint_name == "uq_domain_folder"
+    return str(exc.orig) == "UNIQUE constraint failed: domain.folder"
 
 
 def update_domain(
@@ -198,12 +230,19 @@ def rename_domain(
     The folder follows when it is named after the domain (as the default
     one is): it moves beside itself under the new name.
     """
+    from core.services.domain_aliases import check_domain_name_free, lock_domain_name
+
     new = clean_domain_name(new_name, field="newName")
     if new == domain.name:
         raise InvalidInput(
             "The new name is the current name.", field="newName", code="UNCHANGED"
         )
-    _check_name_free(session, new, field="newName")
+    # Locks in their one order (see ``domain_folders``); the row's last, so
+    # that a rename that waited for another finds the old name gone.
+    lock_domain_name(session, new)
+    domain_folders.lock_folders(session)
+    lock_domain(session, domain)
+    check_domain_name_free(session, new, field="newName")
     old_name, old_folder = domain.name, Path(domain.folder)
     new_folder = old_folder.with_name(new) if old_folder.name == old_name else None
     if new_folder is not None:
@@ -216,7 +255,7 @@ def rename_domain(
         domain_folders.move_folder(session, old_folder, new_folder)
         domain.folder = str(new_folder)
     session.add(domain)
-    _flush_unique(session, new)
+    _flush_unique(session, new, new_folder)
     rewrite_addresses(session, old_name, new)
     runtime.plugins.after_domain_rename(
         session=session, runtime=runtime, domain=domain, old_name=old_name
@@ -260,7 +299,8 @@ def change_domain_path(
 ) -> Domain:
     """Move the domain's folder and everything in it (see ``domain_folders``)."""
     folder = domain_folders.clean_folder(runtime.config, raw, domain.name)
-    old = Path(domain.folder)
+    domain_folders.lock_folders(session)
+    old = Path(lock_domain(session, domain).folder)
     if folder == old:
         raise InvalidInput(
             "The domain already lives there.", field="folder", code="UNCHANGED"
@@ -319,7 +359,14 @@ def _new_admin(session, runtime, domain, local_part, password) -> User:
 def delete_domain(
     session: Session, runtime: Runtime, domain: Domain, delete_files: bool
 ) -> None:
-    """Delete the domain's rows; its folder too once that has committed."""
+    """Delete the domain's rows; its folder too once that has committed.
+
+    The folder stays if another domain's folder is inside it or around it,
+    which no claim allows but a folder set by hand might.
+    """
+    if delete_files:
+        domain_folders.lock_folders(session)
+    lock_domain(session, domain)
     runtime.plugins.before_domain_delete(
         session=session, runtime=runtime, domain=domain
     )
@@ -327,7 +374,7 @@ def delete_domain(
     session.delete(domain)
     session.flush()
     if delete_files:
-        on_commit(session, lambda: domain_folders.remove_tree(folder))
+        _remove_folder_after_commit(session, folder, domain_id)
     on_commit(
         session,
         lambda: runtime.plugins.after_domain_delete(
@@ -335,6 +382,19 @@ def delete_domain(
         ),
     )
     on_commit(session, lambda: logger.info("Deleted domain %s.", name))
+
+
+def _remove_folder_after_commit(session: Session, folder: Path, domain_id: int) -> None:
+    # Limitation: the folders' lock ends at the commit, before the removal;
+    # a domain created in that moment with a folder inside this one loses
+    # it — removing the tree while holding the lock (in a job) would lift it.
+    if domain_folders.holds_other_domain(session, folder, own_id=domain_id):
+        logger.warning(
+            "Kept folder %s: another domain's folder lies inside or around it.",
+            folder,
+        )
+        return
+    on_commit(session, lambda: domain_folders.remove_tree(folder))
 
 
 def get_domain_by_id(session: Session, domain_id: int) -> Domain:

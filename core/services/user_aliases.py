@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -14,7 +14,7 @@ from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
 from core.services.scope import administers, require_managed_domain
 from core.services.user_fields import clean_target_address, split_mailbox_address
-from core.services.users import check_address_free
+from core.services.users import check_address_free, check_domain_present
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ def reserve_alias_place(session: Session, domain: Domain, limit: int) -> None:
         .values(user_alias_count=Domain.user_alias_count + 1)
     )
     if result.rowcount != 1:
+        check_domain_present(session, domain, field="email")
         raise LimitReached(
             f"The domain {domain.name} already has its {limit} user aliases.",
             code="USER_ALIAS_LIMIT_REACHED",
@@ -116,15 +117,21 @@ def update_user_alias(
 
 
 def delete_user_alias(session: Session, principal: Principal, email: str) -> str:
+    """Delete an alias; of parallel deletions of one alias, only one succeeds."""
     alias, domain = require_user_alias(session, principal, email)
     address = f"{alias.local_part}@{domain.name}"
+    # The domain's row first, as creations and the domain's deletion lock
+    # it, so deletions queue there without deadlocking; the DELETE's row
+    # count then tells whether one before us took the alias (and so the
+    # count), which rolls the decrement back.
     session.execute(
         update(Domain)
         .where(Domain.id == domain.id)
         .values(user_alias_count=Domain.user_alias_count - 1)
     )
-    session.delete(alias)
-    session.flush()
+    deleted = session.execute(delete(UserAlias).where(UserAlias.id == alias.id))
+    if deleted.rowcount != 1:
+        raise _not_found(email)
     on_commit(session, lambda: logger.info("Deleted user alias %s.", address))
     return address
 

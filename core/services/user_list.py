@@ -18,7 +18,7 @@ from sqlmodel import Session
 from core.errors import InvalidInput
 from core.models import Domain, User
 from core.models.base import as_utc
-from core.pagination import Page, decode_cursor
+from core.pagination import Page, clean_search, decode_cursor, is_int64
 
 
 class UserOrderField(Enum):
@@ -100,8 +100,8 @@ def parse_text(value: Any) -> str:
 
 
 def _parse_int(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError("a number cursor holds a number")
+    if not is_int64(value):
+        raise TypeError("a number cursor holds a number of 64 bits")
     return value
 
 
@@ -119,8 +119,8 @@ _CURSOR_PARSERS = {
 
 def _filter_conditions(filters: UserFilter) -> list:
     conditions = []
-    if filters.search:
-        needle = filters.search.strip().lower()
+    needle = clean_search(filters.search)
+    if needle:
         conditions.append(
             or_(
                 User.local_part.contains(needle, autoescape=True),

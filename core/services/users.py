@@ -26,6 +26,7 @@ from core.services.disk_usage import add_usage
 from core.services.feature_gates import validate_user_features
 from core.services.scope import (
     administers,
+    domain_not_found,
     owns_account,
     require_managed_domain,
     user_not_found,
@@ -77,12 +78,25 @@ def reserve_user_place(
         .values(user_count=Domain.user_count + 1)
     )
     if result.rowcount != 1:
+        check_domain_present(session, domain, field="email")
         raise LimitReached(
             f"The domain {domain.name} already has its {limit} users.",
             code="USER_LIMIT_REACHED",
         )
     if mailbox_cap is not None:
         _check_mailbox_cap(session, mailbox_cap)
+
+
+def check_domain_present(session: Session, domain: Domain, *, field: str) -> None:
+    """Raise ``DOMAIN_NOT_FOUND`` if the domain's row is gone.
+
+    A place reservation that matched no row may have waited for a deletion
+    of the domain that then committed: that caller is told the domain is
+    gone, not that it is full.
+    """
+    if session.execute(select(Domain.id).where(Domain.id == domain.id)).first():
+        return
+    raise domain_not_found(domain.name, field)
 
 
 def _check_mailbox_cap(session: Session, cap: int) -> None:

@@ -26,6 +26,10 @@ ONE = "query One($name: String!) { domain(name: $name) { name primaryAdmin } }"
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
+HUGE_ID = "WyJhIiw5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OV0="  # ["a",99999999999999999999999]
+NUL_VALUE = "WyJhXHUwMDAwIiwxXQ=="  # ["a\u0000",1]
+HUGE_VALUE = "Wzk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5LDFd"  # [99999999999999999999999,1]
+
 # Ties in every sort key, so that the id breaks them.
 ROWS = [
     {"name": "delta.com", "user_count": 3, "disk_used_bytes": 10, "minutes": 2},
@@ -135,6 +139,17 @@ def _disable(runtime, names: list[str]) -> None:
         pytest.param(
             {"after": "WyJ4IiwieSJd"}, "INVALID_CURSOR", id="cursor-without-id"
         ),
+        pytest.param({"after": HUGE_ID}, "INVALID_CURSOR", id="id-over-64-bits"),
+        pytest.param({"after": NUL_VALUE}, "INVALID_CURSOR", id="value-with-nul"),
+        pytest.param(
+            {"after": HUGE_VALUE, "orderBy": {"field": "DISK_USED"}},
+            "INVALID_CURSOR",
+            id="value-over-64-bits",
+        ),
+        pytest.param({"filter": {"search": "a\x00"}}, "INVALID", id="search-nul"),
+        pytest.param(
+            {"filter": {"search": "x" * 100_000}}, "TOO_LONG", id="search-too-long"
+        ),
     ],
 )
 def test_domains_rejects_bad_arguments(admin, seeded, variables, code):
@@ -142,6 +157,12 @@ def test_domains_rejects_bad_arguments(admin, seeded, variables, code):
 
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == code
+
+
+def test_domains_search_accepts_longest_term(admin, seeded):
+    page = admin.execute(PAGE, {"filter": {"search": "x" * 256}})["domains"]
+
+    assert page["totalCount"] == 0
 
 
 def test_domains_accepts_maximum_page_size(admin, seeded):

@@ -90,6 +90,32 @@ def test_users_refuses_bad_cursor(admin, five_users):
     assert body["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
 
 
+@pytest.mark.parametrize(
+    ("variables", "code"),
+    [
+        pytest.param(
+            # ["a",99999999999999999999999]
+            {"after": "WyJhIiw5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OV0="},
+            "INVALID_CURSOR",
+            id="id-over-64-bits",
+        ),
+        pytest.param(
+            {"after": "WyJhXHUwMDAwIiwxXQ=="},  # ["a\u0000",1]
+            "INVALID_CURSOR",
+            id="value-with-nul",
+        ),
+        pytest.param({"filter": {"search": "bo\x00b"}}, "INVALID", id="search-nul"),
+        pytest.param(
+            {"filter": {"search": "x" * 100_000}}, "TOO_LONG", id="search-too-long"
+        ),
+    ],
+)
+def test_users_refuses_unusable_cursor_or_search(admin, five_users, variables, code):
+    body = admin.raw(USERS, {"domain": "a.test", **variables})
+
+    assert body["errors"][0]["extensions"]["code"] == code
+
+
 def test_users_of_other_domain_not_found(admin, boss, domain_b):
     body = boss.raw(USERS, {"domain": "b.test"})
 
