@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.db import on_commit
-from core.errors import PermissionDenied
 from core.models import Domain, User
 from core.principal import Principal
 from core.services import audit
@@ -147,14 +146,3 @@ def _log_reset(principal: Principal, address: str) -> None:
     if principal.impersonator:
         acting += f" (impersonated by {principal.impersonator})"
     logger.info("Two-step authentication of %s was reset by %s.", address, acting)
-
-
-def regenerate_recovery_codes(session: Session, principal: Principal) -> list[str]:
-    """New recovery codes for the caller, the old ones void; shown this once."""
-    user, _domain = require_own_user(session, principal, in_person=True)
-    if not is_active(session, user.id):
-        raise PermissionDenied(
-            "Turn on two-step authentication first.", code="TWO_STEP_REQUIRED"
-        )
-    logger.info("User %s replaced its recovery codes.", user.id)
-    return replace_recovery_codes(session, user.id)

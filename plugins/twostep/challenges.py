@@ -21,12 +21,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from core.errors import LimitReached, NotFound, PermissionDenied
+from core.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
 from core.models import Domain, User
 from core.models.base import as_utc
 from core.services.auth import issue_user_token
 from plugins.twostep import codes
 from plugins.twostep.accounts import get_account
+from plugins.twostep.authenticator import check_authenticator_code
 from plugins.twostep.codes import Clock, moment
 from plugins.twostep.delivery import compose, queue_mail
 from plugins.twostep.errors import CodeRefused, wrong_code
@@ -34,7 +35,6 @@ from plugins.twostep.models import TwoStepAccount, TwoStepChallenge
 from plugins.twostep.policy import SETUP_SCOPE, domain_status
 from plugins.twostep.recovery import use_recovery_code
 from plugins.twostep.settings import TwoStepStatus
-from plugins.twostep.setup import check_authenticator_code
 from plugins.twostep.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,29 @@ def complete_login(
     return token
 
 
+def require_current_code(
+    session: Session,
+    runtime,
+    account: TwoStepAccount,
+    current_code: str | None,
+    clock: Clock,
+) -> None:
+    """While two-step is on, changing it needs a current code (authenticator
+    or recovery code): a session left open must not be enough to replace the
+    owner's second step and lock the owner out. Wrong codes count as in
+    ``confirm_action``."""
+    if not account.is_active:
+        return
+    if not current_code:
+        raise InvalidInput(
+            "Two-step authentication is on: give a current code from the "
+            "authenticator, or a recovery code, to change it.",
+            field="currentCode",
+            code="CURRENT_CODE_REQUIRED",
+        )
+    confirm_action(session, runtime, account, current_code, clock, field="currentCode")
+
+
 def confirm_action(
     session: Session,
     runtime,
@@ -105,6 +128,8 @@ def confirm_action(
     code: str,
     clock: Clock,
     refusal: CodeRefused | None = None,
+    *,
+    field: str = "code",
 ) -> None:
     """Check a code for what a signed-in user does with its two-step (turning
     it off), against the same limits as logins.
@@ -131,8 +156,13 @@ def confirm_action(
         )
     if refusal is not None:
         _count_failure(session, row, refusal)
-    if not _accept_code(session, runtime, account, row, code, clock):
-        _count_failure(session, row)
+    try:
+        if not _accept_code(session, runtime, account, row, code, clock):
+            _count_failure(session, row)
+    except CodeRefused as refused:
+        if refused.field != "code" or field == "code":
+            raise
+        raise CodeRefused(refused.message, field=field, code=refused.code) from None
     session.delete(row)
 
 
@@ -185,7 +215,7 @@ def _accept_code(
         secret = Vault(runtime.config.data_dir).decrypt(account.secret)
         try:
             account.last_time_step = check_authenticator_code(
-                account, secret, clean, clock
+                account.last_time_step, secret, clean, clock
             )
         except CodeRefused as refused:
             _count_failure(session, row, refused)

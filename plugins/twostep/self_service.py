@@ -1,11 +1,15 @@
-"""A user turning its own two-step authentication off.
+"""What a user does to its own two-step once it is on, proving it is them.
 
-Where the domain merely offers two-step, a user who turned it on may turn
-it off again, proving it is them with the password and a current code (an
-authenticator code or a recovery code), so a session left open is not
-enough. Wrong answers count towards the same lock as wrong login codes.
-Where the domain forces two-step it stays on; an administrator's
-``resetTwoStep`` remains the way out of a lost phone.
+A session left open is not enough for these: each asks for a current code
+(an authenticator code or a recovery code), and turning two-step off asks
+for the password too. Wrong answers count towards the same lock as wrong
+login codes.
+
+- ``regenerate_recovery_codes``: new recovery codes, the old ones void.
+- ``turn_off_two_step``: where the domain merely offers two-step, a user
+  who turned it on may turn it off again. Where the domain forces it, it
+  stays on; an administrator's ``resetTwoStep`` remains the way out of a
+  lost phone.
 """
 
 import logging
@@ -17,13 +21,36 @@ from core.errors import Conflict, PermissionDenied
 from core.principal import Principal
 from core.services.auth import check_user_password
 from plugins.twostep.accounts import forget_two_step, get_account
-from plugins.twostep.challenges import confirm_action
+from plugins.twostep.challenges import confirm_action, require_current_code
 from plugins.twostep.codes import Clock
 from plugins.twostep.errors import CodeRefused
 from plugins.twostep.policy import domain_status, require_own_user
+from plugins.twostep.recovery import replace_recovery_codes
 from plugins.twostep.settings import TwoStepStatus
 
 logger = logging.getLogger(__name__)
+
+
+def regenerate_recovery_codes(
+    session: Session,
+    runtime,
+    principal: Principal,
+    current_code: str | None,
+    clock: Clock,
+) -> list[str]:
+    """New recovery codes for the caller, the old ones void; shown this once."""
+    user, _domain = require_own_user(session, principal, in_person=True)
+    account = get_account(session, user.id, lock=True)
+    if account is None or not account.is_active:
+        raise PermissionDenied(
+            "Turn on two-step authentication first.", code="TWO_STEP_REQUIRED"
+        )
+    require_current_code(session, runtime, account, current_code, clock)
+    codes = replace_recovery_codes(session, user.id)
+    on_commit(
+        session, lambda: logger.info("User %s replaced its recovery codes.", user.id)
+    )
+    return codes
 
 
 def turn_off_two_step(

@@ -20,9 +20,11 @@ from core.principal import Principal
 from core.services.user_fields import clean_target_address
 from plugins.twostep import codes
 from plugins.twostep.accounts import Enabled, account_for, finish_enabling
+from plugins.twostep.authenticator import check_authenticator_code
+from plugins.twostep.challenges import require_current_code
 from plugins.twostep.codes import Clock, moment
 from plugins.twostep.delivery import compose, queue_mail
-from plugins.twostep.errors import CodeRefused, replayed_code, wrong_code
+from plugins.twostep.errors import CodeRefused, wrong_code
 from plugins.twostep.models import TwoStepAccount
 from plugins.twostep.policy import require_available, require_own_user
 from plugins.twostep.vault import Vault
@@ -60,18 +62,27 @@ def begin_setup(
 
 
 def confirm_setup(
-    session: Session, runtime, principal: Principal, code: str, clock: Clock
+    session: Session,
+    runtime,
+    principal: Principal,
+    code: str,
+    clock: Clock,
+    *,
+    current_code: str | None = None,
 ) -> Enabled:
-    """Turn the pending secret on, given a code of it."""
+    """Turn the pending secret on, given a code of it; replacing a method
+    already on needs ``current_code`` too (``require_current_code``)."""
     user, _domain = _own_available(session, runtime, principal)
     account = account_for(session, user.id)
+    require_current_code(session, runtime, account, current_code, clock)
     if account.pending_secret is None:
         raise Conflict("Begin the set-up first.", code="NO_SETUP_PENDING")
     if as_utc(account.pending_secret_at) + SETUP_LIFETIME <= moment(clock):
         raise Conflict("The set-up expired; begin again.", code="SETUP_EXPIRED")
 
     secret = Vault(runtime.config.data_dir).decrypt(account.pending_secret)
-    account.last_time_step = check_authenticator_code(account, secret, code, clock)
+    # A new secret has no codes used yet, whatever the old one's last was.
+    account.last_time_step = check_authenticator_code(None, secret, code, clock)
     account.secret, account.pending_secret = account.pending_secret, None
     account.pending_secret_at = None
     _save(session, account, clock)
@@ -79,31 +90,23 @@ def confirm_setup(
     return finish_enabling(session, runtime, principal, user)
 
 
-def check_authenticator_code(
-    account: TwoStepAccount, secret: str, code: str, clock: Clock
-) -> int:
-    """The time step of a valid code not used before; raises ``CodeRefused``."""
-    code = codes.clean_code(code)
-    if not codes.is_authenticator_code(code):
-        raise wrong_code()
-    step = codes.matching_step(secret, code, clock())
-    if step is None:
-        raise wrong_code()
-    if account.last_time_step is not None and step <= account.last_time_step:
-        raise replayed_code()
-    return step
-
-
 def set_recovery_email(
-    session: Session, runtime, principal: Principal, email: str | None, clock: Clock
+    session: Session,
+    runtime,
+    principal: Principal,
+    email: str | None,
+    clock: Clock,
+    *,
+    current_code: str | None = None,
 ) -> str | None:
     """Send a code to a new recovery address, or remove the address (None).
 
     Returns the pending address. The current address stays until the new
-    one is confirmed.
+    one is confirmed. While two-step is on it needs ``current_code``.
     """
     user, domain = _own_available(session, runtime, principal)
     account = account_for(session, user.id)
+    require_current_code(session, runtime, account, current_code, clock)
     if not email:
         account.recovery_email = account.pending_email = None
         account.pending_email_code_hash = None

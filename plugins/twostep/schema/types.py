@@ -80,6 +80,12 @@ def to_app_password(item: AppPasswordRow) -> AppPassword:
 @strawberry.input(description="A code for the set-up or confirmation under way.")
 class TwoStepCodeInput:
     code: str = strawberry.field(description="The code, as shown or received.")
+    current_code: str | None = strawberry.field(
+        default=None,
+        description="Replacing an authenticator while two-step is on: a code "
+        "of the current one, or a recovery code (CURRENT_CODE_REQUIRED "
+        "without it). Ignored when confirming a recovery address.",
+    )
 
 
 @strawberry.type(description="The result of confirming a two-step method.")

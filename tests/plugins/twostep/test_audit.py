@@ -49,12 +49,13 @@ def test_wrong_code_is_audited_as_refused(client, alice, clock, twostep_runtime)
 
 
 def test_audit_log_holds_no_code_or_secret(alice, clock, twostep_runtime):
-    secret = set_up_authenticator(alice, clock)["secret"]
-    alice.mutate(SET_EMAIL, {"email": "bob@a.test"})
+    made = set_up_authenticator(alice, clock)
+    secret, current = made["secret"], made["recovery_codes"][0]
+    alice.mutate(SET_EMAIL, {"email": "bob@a.test", "currentCode": current})
     code = code_in(inbox(twostep_runtime, "bob@a.test")[0])
 
     with session_scope(twostep_runtime.engine, write=False) as session:
         logged = json.dumps([e.changes for e in session.exec(select(AuditEntry))])
 
-    assert secret not in logged and code not in logged
+    assert secret not in logged and code not in logged and current not in logged
     assert "$" not in logged  # no salted hash either

@@ -39,7 +39,9 @@ mutation Send($input: RecoveryCodeSendInput!) {
 }
 """
 REGENERATE = """
-mutation { regenerateRecoveryCodes { recoveryCodes errors { code } } }
+mutation Regenerate($input: RecoveryCodesRegenerateInput) {
+  regenerateRecoveryCodes(input: $input) { recoveryCodes errors { field code } }
+}
 """
 
 
@@ -173,8 +175,8 @@ def test_mailed_code_needs_a_live_challenge(client, recovered):
 def test_regenerated_recovery_codes_void_the_old(client, alice, clock):
     old = set_up_authenticator(alice, clock)["recovery_codes"]
 
-    new = alice.execute(REGENERATE)["regenerateRecoveryCodes"]["recoveryCodes"]
-    refused = complete(client, start_login(client, "alice@a.test")["challenge"], old[0])
+    new = alice.mutate(REGENERATE, {"currentCode": old[0]})["recoveryCodes"]
+    refused = complete(client, start_login(client, "alice@a.test")["challenge"], old[1])
     accepted = complete(
         client, start_login(client, "alice@a.test")["challenge"], new[0]
     )
@@ -187,16 +189,20 @@ def test_regenerated_recovery_codes_void_the_old(client, alice, clock):
 def test_regenerating_codes_needs_two_step_on(client, domain):
     bob = log_in(client, "bob@a.test")
 
-    payload = bob.execute(REGENERATE)["regenerateRecoveryCodes"]
+    payload = bob.mutate(REGENERATE, {"currentCode": "123456"})
 
     assert error_codes(payload) == ["TWO_STEP_REQUIRED"]
 
 
-def test_removing_only_method_turns_two_step_off(client, recovered):
-    recovered.mutate(SET_EMAIL, {"email": None})
+def test_removing_only_method_turns_two_step_off(client, alice, twostep_runtime):
+    alice.mutate(SET_EMAIL, {"email": "bob@a.test"})
+    code = code_in(inbox(twostep_runtime, "bob@a.test")[-1])
+    codes = alice.mutate(CONFIRM_EMAIL, {"code": code})["recoveryCodes"]
 
+    removed = alice.mutate(SET_EMAIL, {"email": None, "currentCode": codes[0]})
     payload = start_login(client, "alice@a.test")
 
+    assert removed["errors"] == []
     assert payload["token"] and payload["twoStepRequired"] is False
 
 
@@ -210,3 +216,30 @@ def test_confirmation_mails_wait_a_minute_apart(alice, clock, twostep_runtime):
     assert soon["errors"] == [{"field": "email", "code": "TOO_SOON"}]
     assert later["errors"] == []
     assert len(inbox(twostep_runtime, "bob@a.test")) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "variables"),
+    [
+        (SET_EMAIL, {"email": "bob@a.test"}),
+        (SET_EMAIL, {"email": None}),
+        (REGENERATE, {}),
+    ],
+    ids=["new-address", "remove-address", "regenerate"],
+)
+def test_changes_to_two_step_that_is_on_need_a_current_code(
+    alice, clock, change, variables
+):
+    made = set_up_authenticator(alice, clock)
+
+    missing = alice.mutate(change, variables)
+    wrong = alice.mutate(change, {**variables, "currentCode": "zzzzz-zzzzz"})
+    right = alice.mutate(
+        change, {**variables, "currentCode": made["recovery_codes"][0]}
+    )
+
+    assert missing["errors"] == [
+        {"field": "currentCode", "code": "CURRENT_CODE_REQUIRED"}
+    ]
+    assert wrong["errors"] == [{"field": "currentCode", "code": "INVALID_CODE"}]
+    assert right["errors"] == []

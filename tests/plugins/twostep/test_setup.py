@@ -49,13 +49,49 @@ def test_confirm_setup_turns_authenticator_on(alice, clock):
 
 
 def test_second_authenticator_keeps_recovery_codes(alice, clock):
-    alice.mutate(CONFIRM, {"code": code_at(_begin(alice), clock.step)})
+    first = _begin(alice)
+    alice.mutate(CONFIRM, {"code": code_at(first, clock.step)})
     clock.advance(PERIOD_SECONDS)
 
-    payload = alice.mutate(CONFIRM, {"code": code_at(_begin(alice), clock.step)})
+    payload = alice.mutate(
+        CONFIRM,
+        {
+            "code": code_at(_begin(alice), clock.step),
+            "currentCode": code_at(first, clock.step),
+        },
+    )
 
     assert payload["errors"] == []
     assert payload["recoveryCodes"] is None
+
+
+def test_replacing_an_authenticator_needs_a_code_of_the_current_one(alice, clock):
+    first = _begin(alice)
+    alice.mutate(CONFIRM, {"code": code_at(first, clock.step)})
+    clock.advance(PERIOD_SECONDS)
+    second = _begin(alice)
+
+    missing = alice.mutate(CONFIRM, {"code": code_at(second, clock.step)})
+    wrong = alice.mutate(
+        CONFIRM,
+        {"code": code_at(second, clock.step), "currentCode": code_at(second, 0)},
+    )
+
+    assert missing["errors"] == [
+        {"field": "currentCode", "code": "CURRENT_CODE_REQUIRED"}
+    ]
+    assert wrong["errors"] == [{"field": "currentCode", "code": "INVALID_CODE"}]
+    # The first authenticator is still the one in use.
+    assert (
+        alice.mutate(
+            CONFIRM,
+            {
+                "code": code_at(second, clock.step),
+                "currentCode": code_at(first, clock.step),
+            },
+        )["errors"]
+        == []
+    )
 
 
 def test_confirm_setup_refuses_a_wrong_code(alice, clock):

@@ -10,14 +10,15 @@ from plugins.twostep.schema.types import TwoStepEnabledPayload, to_account
 
 
 def run_method_confirm(
-    info: Info, confirm: Callable[..., Enabled], code: str
+    info: Info, confirm: Callable[..., Enabled], code: str, **proof: str | None
 ) -> TwoStepEnabledPayload:
-    """Turn a pending method on with ``confirm``, given ``code``; the payload
-    shows the caller's two-step state after it and what turning it on issued."""
+    """Turn a pending method on with ``confirm``, given ``code`` (and the
+    ``proof`` it asks for); the payload shows the caller's two-step state
+    after it and what turning it on issued."""
 
     def act(session, ctx):
         clock = clock_of(ctx.runtime)
-        enabled = confirm(session, ctx.runtime, ctx.principal, code, clock)
+        enabled = confirm(session, ctx.runtime, ctx.principal, code, clock, **proof)
         state = describe(session, ctx.runtime, ctx.principal, None)
         return {
             "account": to_account(state),

@@ -16,6 +16,11 @@ class RecoveryEmailSetInput:
     email: str | None = strawberry.field(
         default=None, description="Another mailbox of the user; null removes it."
     )
+    current_code: str | None = strawberry.field(
+        default=None,
+        description="While two-step is on: a code of the authenticator, or a "
+        "recovery code (CURRENT_CODE_REQUIRED without it).",
+    )
 
 
 @strawberry.type(description="The result of setTwoStepRecoveryEmail.")
@@ -45,7 +50,12 @@ class RecoveryEmailSetMutation:
         def act(session, ctx):
             clock = clock_of(ctx.runtime)
             pending = set_recovery_email(
-                session, ctx.runtime, ctx.principal, input.email, clock
+                session,
+                ctx.runtime,
+                ctx.principal,
+                input.email,
+                clock,
+                current_code=input.current_code,
             )
             return {"pending_recovery_email": pending}
 

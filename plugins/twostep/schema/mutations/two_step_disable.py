@@ -10,7 +10,7 @@ from plugins.twostep.accounts import describe
 from plugins.twostep.codes import clock_of
 from plugins.twostep.schema.runner import run_twostep_mutation
 from plugins.twostep.schema.types import TwoStepAccount, to_account
-from plugins.twostep.turn_off import turn_off_two_step
+from plugins.twostep.self_service import turn_off_two_step
 
 
 @strawberry.input(description="Proof that the account's owner asks.")

@@ -23,4 +23,6 @@ class TwoStepSetupConfirmMutation:
             TwoStepCodeInput, strawberry.argument(description="The app's code.")
         ],
     ) -> TwoStepEnabledPayload:
-        return run_method_confirm(info, confirm_setup, input.code)
+        return run_method_confirm(
+            info, confirm_setup, input.code, current_code=input.current_code
+        )

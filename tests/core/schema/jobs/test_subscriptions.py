@@ -167,4 +167,3 @@ def test_notification_stream_stops_when_the_session_ends(
 
     assert message["type"] == "next" and message["payload"]["data"] is None
     assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-
