@@ -189,6 +189,9 @@ def update_domain(
     settings: dict[str, dict] | None,
 ) -> Domain:
     """Apply a hostname and a partial settings patch, all or nothing."""
+    # Locked first: a patch merges into the settings as they are now, and a
+    # domain deleted meanwhile is reported, not written to.
+    lock_domain(session, domain)
     if hostname is not None:
         domain.hostname = expand_hostname(clean_hostname(hostname), domain.name)
     if settings:
@@ -216,7 +219,9 @@ def set_domain_status(session: Session, domain: Domain, status: str) -> Domain:
     reads the domain's status as it is then, so no session needs revoking.
     Propagating ``status`` from the template relies on the same.
     """
-    domain.status = clean_domain_status(status)
+    clean = clean_domain_status(status)
+    lock_domain(session, domain)
+    domain.status = clean
     session.add(domain)
     on_commit(session, lambda: logger.info("Domain %s is now %s.", domain.name, status))
     return domain
@@ -328,6 +333,7 @@ def change_domain_admin(
     local_part = clean_local_part(username, field="username")
     if password:
         validate_password(password, field="password")
+    lock_domain(session, domain)
     user = session.exec(
         select(User).where(User.domain_id == domain.id, User.local_part == local_part)
     ).first()

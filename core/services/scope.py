@@ -8,7 +8,7 @@ nothing about what lies outside its scope.
 from sqlmodel import Session, select
 
 from core.errors import InvalidInput, NotFound
-from core.models import Domain
+from core.models import Domain, DomainAlias
 from core.principal import Principal, Role, require_authenticated
 from core.text import quoted
 from core.validation import clean_domain_name
@@ -33,6 +33,15 @@ def find_domain(session: Session, name: str) -> Domain | None:
     except InvalidInput:
         return None
     return session.exec(select(Domain).where(Domain.name == clean)).first()
+
+
+def mailbox_addresses(session: Session, domain: Domain, local_part: str) -> set[str]:
+    """Every address that reaches one mailbox or alias: under the domain's
+    own name and each of its domain aliases' (what a loop check compares)."""
+    names = session.exec(
+        select(DomainAlias.name).where(DomainAlias.domain_id == domain.id)
+    ).all()
+    return {f"{local_part}@{name}" for name in [domain.name, *names]}
 
 
 def require_managed_domain(

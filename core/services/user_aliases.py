@@ -12,7 +12,11 @@ from core.errors import Conflict, InvalidInput, LimitReached, NotFound, Permissi
 from core.models import Domain, UserAlias
 from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
-from core.services.scope import administers, require_managed_domain
+from core.services.scope import (
+    administers,
+    mailbox_addresses,
+    require_managed_domain,
+)
 from core.services.user_fields import clean_target_address, split_mailbox_address
 from core.services.users import check_address_free, check_domain_present
 
@@ -51,7 +55,9 @@ def create_user_alias(
     local_part, domain_name = split_mailbox_address(data.email)
     domain = require_managed_domain(session, principal, domain_name, field="email")
     address = f"{local_part}@{domain.name}"
-    targets = clean_targets(data.targets, address)
+    targets = clean_targets(
+        data.targets, mailbox_addresses(session, domain, local_part)
+    )
     if data.is_catch_all:
         _check_catch_all_allowed(runtime, domain)
 
@@ -104,7 +110,8 @@ def update_user_alias(
     alias, domain = require_user_alias(session, principal, email)
     address = f"{alias.local_part}@{domain.name}"
     if targets is not None:
-        alias.targets = clean_targets(targets, address)
+        own = mailbox_addresses(session, domain, alias.local_part)
+        alias.targets = clean_targets(targets, own)
     if is_catch_all and not alias.is_catch_all:
         _check_catch_all_allowed(runtime, domain)
         _lock_domain(session, domain)
@@ -136,7 +143,7 @@ def delete_user_alias(session: Session, principal: Principal, email: str) -> str
     return address
 
 
-def clean_targets(raw: list[str], own_address: str) -> list[str]:
+def clean_targets(raw: list[str], own_addresses: set[str]) -> list[str]:
     """Normalised, distinct target addresses; never the alias itself."""
     if not raw:
         raise InvalidInput(
@@ -149,9 +156,11 @@ def clean_targets(raw: list[str], own_address: str) -> list[str]:
             code="TOO_MANY_TARGETS",
         )
     targets = list(dict.fromkeys(clean_target_address(t, field="targets") for t in raw))
-    if own_address in targets:
+    if own_addresses.intersection(targets):
         raise InvalidInput(
-            "An alias can't forward to itself.", field="targets", code="ALIAS_LOOP"
+            "An alias can't forward to itself (under any of its domain's names).",
+            field="targets",
+            code="ALIAS_LOOP",
         )
     return targets
 

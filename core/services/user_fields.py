@@ -169,7 +169,7 @@ def clean_forwarding(
     current: Forwarding,
     changes: dict,
     *,
-    own_address: str,
+    own_addresses: set[str],
     by_admin: bool,
 ) -> Forwarding:
     """Apply forwarding changes within the domain's features and the caller's rights.
@@ -184,7 +184,7 @@ def clean_forwarding(
         )
     addresses = current.addresses
     if changes.get("addresses") is not None:
-        addresses = _clean_forward_addresses(changes["addresses"], own_address)
+        addresses = _clean_forward_addresses(changes["addresses"], own_addresses)
     merged = Forwarding(
         allowed=changes.get("allowed", current.allowed),
         keep_copy=changes.get("keep_copy", current.keep_copy),
@@ -195,7 +195,9 @@ def clean_forwarding(
     return merged
 
 
-def _clean_forward_addresses(raw: list[str], own_address: str) -> tuple[str, ...]:
+def _clean_forward_addresses(
+    raw: list[str], own_addresses: set[str]
+) -> tuple[str, ...]:
     field = "forwarding.addresses"
     if len(raw) > MAX_FORWARDING_ADDRESSES:
         raise InvalidInput(
@@ -204,9 +206,10 @@ def _clean_forward_addresses(raw: list[str], own_address: str) -> tuple[str, ...
             code="TOO_MANY_ADDRESSES",
         )
     addresses = tuple(dict.fromkeys(clean_target_address(a, field=field) for a in raw))
-    if own_address in addresses:
+    if own_addresses.intersection(addresses):
         raise InvalidInput(
-            "A user can't forward to its own address.",
+            "A user can't forward to its own address (under any of its "
+            "domain's names).",
             field=field,
             code="FORWARDING_LOOP",
         )

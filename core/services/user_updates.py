@@ -14,7 +14,7 @@ from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
 from core.services import throttle, user_fields
 from core.services.feature_gates import validate_user_features
-from core.services.scope import administers
+from core.services.scope import administers, mailbox_addresses
 from core.services.settings_access import clean_settings_patch
 from core.services.users import require_user
 from core.text import to_camel
@@ -120,7 +120,7 @@ def _apply(
     *,
     by_admin: bool,
 ) -> None:
-    values = _clean_values(runtime, user, domain, changes, by_admin=by_admin)
+    values = _clean_values(session, runtime, user, domain, changes, by_admin=by_admin)
     if changes.settings:
         patch = clean_settings_patch(
             session, runtime, principal, "user", changes.settings
@@ -152,7 +152,13 @@ def _apply(
 
 
 def _clean_values(
-    runtime: Runtime, user: User, domain: Domain, changes: UserChanges, *, by_admin
+    session: Session,
+    runtime: Runtime,
+    user: User,
+    domain: Domain,
+    changes: UserChanges,
+    *,
+    by_admin,
 ) -> dict:
     values: dict = {}
     if changes.display_name is not None:
@@ -174,7 +180,7 @@ def _clean_values(
         values.update(user_fields.clean_profile(current, changes.profile))
     if changes.forwarding:
         values["forwarding"] = _clean_forwarding(
-            runtime, user, domain, changes.forwarding, by_admin
+            session, runtime, user, domain, changes.forwarding, by_admin
         ).as_stored()
     return values
 
@@ -190,13 +196,14 @@ def _clean_admin_flag(user: User, domain: Domain, changes: UserChanges) -> bool:
     return changes.is_domain_admin
 
 
-def _clean_forwarding(runtime, user, domain, changes: dict, by_admin: bool):
+def _clean_forwarding(session, runtime, user, domain, changes: dict, by_admin: bool):
+    own_addresses = mailbox_addresses(session, domain, user.local_part)
     return user_fields.clean_forwarding(
         runtime,
         domain.settings,
         user_fields.read_forwarding(user.forwarding),
         changes,
-        own_address=f"{user.local_part}@{domain.name}",
+        own_addresses=own_addresses,
         by_admin=by_admin,
     )
 

@@ -27,6 +27,7 @@ from core.services.feature_gates import validate_user_features
 from core.services.scope import (
     administers,
     domain_not_found,
+    mailbox_addresses,
     owns_account,
     require_managed_domain,
     user_not_found,
@@ -207,7 +208,8 @@ def create_user(
     password_hash = _clean_new_password(data)
 
     domain = require_managed_domain(session, principal, domain_name, field="email")
-    fields = _clean_create_fields(runtime, domain, data, f"{local_part}@{domain.name}")
+    own = mailbox_addresses(session, domain, local_part)
+    fields = _clean_create_fields(runtime, domain, data, own)
     stored = read_template_settings(session, runtime, "user")
     settings = expand_variables(stored, domain.name)
     patch: dict = {}
@@ -278,14 +280,14 @@ def _clean_new_password(data: UserCreate) -> str:
 
 
 def _clean_create_fields(
-    runtime: Runtime, domain: Domain, data: UserCreate, address: str
+    runtime: Runtime, domain: Domain, data: UserCreate, own_addresses: set[str]
 ) -> dict:
     forwarding = user_fields.clean_forwarding(
         runtime,
         domain.settings,
         user_fields.read_forwarding({}),
         data.forwarding,
-        own_address=address,
+        own_addresses=own_addresses,
         by_admin=True,
     )
     return {

@@ -12,11 +12,14 @@ from core.services.domain_aliases import create_domain_alias
 from core.services.domains import (
     DomainCreate,
     _flush_unique,
+    change_domain_admin,
     change_domain_path,
     create_domain,
     delete_domain,
     rename_domain,
     require_domain,
+    set_domain_status,
+    update_domain,
 )
 from core.services.user_aliases import UserAliasCreate, create_user_alias
 from core.services.users import UserCreate, create_user
@@ -186,3 +189,32 @@ def test_unique_clash_tells_folder_from_name(runtime, domain, name, same_folder,
         _flush_unique(session, name, folder)
 
     assert caught.value.code == code
+
+
+CHANGES = {
+    "update": lambda runtime, session, domain: update_domain(
+        session,
+        runtime,
+        ROOT,
+        domain,
+        hostname="mx.a.test",
+        settings={"limits": {"users": 5}},
+    ),
+    "status": lambda runtime, session, domain: set_domain_status(
+        session, domain, "disabled"
+    ),
+    "admin": lambda runtime, session, domain: change_domain_admin(
+        session, runtime, domain, "chief", PASSWORD
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_change_of_a_deleted_domain_is_not_found(runtime, domain, change):
+    def changed(session):
+        found = require_domain(session, ROOT, "a.test")
+        change(runtime, session, found)
+
+    outcomes = race(runtime, _delete(runtime), changed)
+
+    assert outcomes == ["ok", "DOMAIN_NOT_FOUND"]

@@ -118,3 +118,31 @@ def test_delete_domain_alias_frees_name_and_place(admin, domain_a):
     assert payload == {"deletedAlias": "one.test", "errors": []}
     assert admin.execute(LIST, {"domain": "a.test"})["domain"]["domainAliasCount"] == 0
     assert _create(admin, "one.test", domain="a.test")["errors"] == []
+
+
+UPDATE_USER = """
+mutation U($input: UserUpdateInput!) { updateUser(input: $input) { errors { code } } }
+"""
+CREATE_USER_ALIAS = """
+mutation C($input: UserAliasCreateInput!) {
+  createUserAlias(input: $input) { errors { code } }
+}
+"""
+
+
+def test_loops_are_caught_under_the_domains_other_names(admin, domain_a):
+    assert (
+        admin.mutate(CREATE, {"domain": "a.test", "alias": "a-alias.test"})["errors"]
+        == []
+    )
+
+    forward = admin.mutate(
+        UPDATE_USER,
+        {"email": "boss@a.test", "forwarding": {"addresses": ["Boss@A-Alias.test"]}},
+    )
+    alias = admin.mutate(
+        CREATE_USER_ALIAS, {"email": "sales@a.test", "targets": ["sales@a-alias.test"]}
+    )
+
+    assert error_codes(forward) == ["FORWARDING_LOOP"]
+    assert error_codes(alias) == ["ALIAS_LOOP"]
