@@ -5,6 +5,8 @@ from email_validator import EmailNotValidError, validate_email
 from core.errors import InvalidInput
 from core.validation import clean_domain_name
 
+MAX_LOCAL_PART_OCTETS = 64
+
 
 def clean_local_part(raw: str, *, field: str = "email") -> str:
     """Lower-case and check the part of an address before the ``@``.
@@ -19,9 +21,15 @@ def clean_local_part(raw: str, *, field: str = "email") -> str:
         or "/" in local
         or "\\" in local
         or local.startswith(".")
+        # RFC 5321's limit, which email-validator leaves to the caller.
+        or len(local.encode()) > MAX_LOCAL_PART_OCTETS
     ):
         raise _bad_address(raw, field)
-    clean_address(f"{local}@example.com", field=field)
+    try:
+        clean_address(f"{local}@example.com", field=field)
+    except InvalidInput:
+        # Checked under a stand-in domain; the caller must see what it typed.
+        raise _bad_address(raw, field) from None
     return local
 
 

@@ -100,6 +100,7 @@ def test_create_user_forwarding_needs_domain_feature(admin, domain_a, config):
     [
         ({"email": "not an address"}, "INVALID_ADDRESS", "email"),
         ({"email": ".hidden@a.test"}, "INVALID_ADDRESS", "email"),
+        ({"email": "x" * 65 + "@a.test"}, "INVALID_ADDRESS", "email"),
         ({"email": "x@a.test", "password": "short"}, "WEAK_PASSWORD", "password"),
         ({"email": "x@nowhere.test"}, "DOMAIN_NOT_FOUND", "email"),
         ({"email": "x@a.test", "mailboxSizeMb": -1}, "INVALID", "mailboxSizeMb"),
@@ -137,6 +138,7 @@ def test_create_user_forwarding_needs_domain_feature(admin, domain_a, config):
     ids=[
         "bad-address",
         "leading-dot",
+        "local-part-over-64",
         "weak-password",
         "unknown-domain",
         "negative-size",
