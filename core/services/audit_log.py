@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, exists, func, or_, select
 from sqlmodel import Session
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import AuditEntry, Domain
 from core.models.base import as_utc
 from core.pagination import Page, after_condition
@@ -72,7 +72,8 @@ def _scope(session: Session, principal: Principal, name: str | None) -> list:
     if name:
         domain = find_domain(session, name)
         if domain is None or not administers(principal, domain.id):
-            raise domain_not_found(name)
+            missing = domain_not_found(name)
+            raise NotFound(missing.message, field="filter.domain", code=missing.code)
         own = and_(own, Domain.id == domain.id)
     return [_of_domains(own)]
 

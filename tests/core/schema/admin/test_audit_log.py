@@ -91,6 +91,7 @@ def test_domain_admin_other_domain_filter_not_found(boss_a, domains):
     body = boss_a.raw(AUDIT_LOG, {"filter": {"domain": "b.test"}})
 
     assert body["errors"][0]["extensions"]["code"] == "DOMAIN_NOT_FOUND"
+    assert body["errors"][0]["extensions"]["field"] == "filter.domain"
 
 
 def test_users_may_not_read_audit_log(admin, client, domains):
