@@ -9,7 +9,7 @@ before checking (``lock_domain_name``).
 import hashlib
 import logging
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -133,15 +133,21 @@ def delete_domain_alias(
     require_alias_rights(runtime, principal, domain)
     removed = alias.name
     # The domain's row first, as in ``delete_user_alias``: deletions queue
-    # on it, and a DELETE that matches nothing means another took the alias.
+    # on it, and an alias no longer there means another took it.
     session.execute(
         update(Domain)
         .where(Domain.id == domain.id)
         .values(domain_alias_count=Domain.domain_alias_count - 1)
     )
-    deleted = session.execute(delete(DomainAlias).where(DomainAlias.id == alias.id))
-    if deleted.rowcount != 1:
+    # Read again now that the domain is held: one deleted meanwhile is gone.
+    still = session.exec(
+        select(DomainAlias.id).where(DomainAlias.id == alias.id)
+    ).first()
+    if still is None:
         raise _not_found(name)
+    # Through the ORM, so that the audit entry shows the alias removed.
+    session.delete(alias)
+    session.flush()
     on_commit(session, lambda: logger.info("Removed domain alias %s.", removed))
     return removed
 

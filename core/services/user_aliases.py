@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -128,17 +128,21 @@ def delete_user_alias(session: Session, principal: Principal, email: str) -> str
     alias, domain = require_user_alias(session, principal, email)
     address = f"{alias.local_part}@{domain.name}"
     # The domain's row first, as creations and the domain's deletion lock
-    # it, so deletions queue there without deadlocking; the DELETE's row
-    # count then tells whether one before us took the alias (and so the
-    # count), which rolls the decrement back.
+    # it, so deletions queue there without deadlocking; reading the alias
+    # again then tells whether one before us took it (and so the count),
+    # which rolls the decrement back.
     session.execute(
         update(Domain)
         .where(Domain.id == domain.id)
         .values(user_alias_count=Domain.user_alias_count - 1)
     )
-    deleted = session.execute(delete(UserAlias).where(UserAlias.id == alias.id))
-    if deleted.rowcount != 1:
+    # Read again now that the domain is held: one deleted meanwhile is gone.
+    still = session.exec(select(UserAlias.id).where(UserAlias.id == alias.id)).first()
+    if still is None:
         raise _not_found(email)
+    # Through the ORM, so that the audit entry shows the alias removed.
+    session.delete(alias)
+    session.flush()
     on_commit(session, lambda: logger.info("Deleted user alias %s.", address))
     return address
 

@@ -189,3 +189,18 @@ def test_targets_and_forwarding_follow_domain_rename(admin, domain_a, domain_b):
         'query { user(email: "fw@b.test") { forwarding { addresses } } }'
     )
     assert user["user"]["forwarding"]["addresses"] == ["boss@z.test"]
+
+
+def test_deleted_alias_shows_in_its_audit_entry(admin, domain_a):
+    assert _create(admin, "sales@a.test", ["boss@a.test"])["errors"] == []
+
+    assert admin.mutate(DELETE, {"email": "sales@a.test"})["errors"] == []
+
+    log = admin.execute(
+        'query { auditLog(filter: {action: "deleteUserAlias"}) '
+        "{ nodes { changes { field before after } } } }"
+    )
+    [entry] = log["auditLog"]["nodes"]
+    assert {"field": "targets", "before": ["boss@a.test"], "after": None} in entry[
+        "changes"
+    ]
