@@ -16,7 +16,7 @@ from sqlmodel import Session
 from core.db import on_commit
 from core.errors import Conflict, InvalidInput, LimitReached, NotFound, PermissionDenied
 from core.models import Domain
-from core.pagination import Page
+from core.pagination import Page, clean_search
 from core.principal import Principal, require_authenticated
 from core.runtime import Runtime
 from core.services.domain_aliases import find_domain_by_alias
@@ -146,8 +146,8 @@ def list_lists(
     """A domain's lists by address; the kept count is the total unless searched."""
     conditions = [MailingList.domain_id == domain.id]
     total = domain.mailing_list_count
-    if search:
-        needle = search.strip().lower()
+    needle = clean_search(search, field="search")
+    if needle:
         conditions.append(MailingList.local_part.contains(needle, autoescape=True))
         total = session.execute(
             select(func.count(MailingList.id)).where(*conditions)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.errors import Conflict, InvalidInput, NotFound
-from core.pagination import Page
+from core.pagination import Page, clean_search
 from core.principal import Principal
 from core.runtime import Runtime
 from core.services.user_fields import clean_target_address
@@ -157,8 +157,8 @@ def list_subscribers(
     """Subscribers by address, a page in one query (two when searched)."""
     conditions = [Subscriber.list_id == mailing_list.id]
     total = mailing_list.subscriber_count
-    if search:
-        needle = search.strip().lower()
+    needle = clean_search(search, field="search")
+    if needle:
         conditions.append(Subscriber.address.contains(needle, autoescape=True))
         total = session.execute(
             select(func.count(Subscriber.id)).where(*conditions)

@@ -268,3 +268,31 @@ def test_anonymous_caller_cannot_stand_in_for_transport(client, lists_runtime):
     posted = client.mutate(POST, {"list": "news@a.test", "rawMessage": raw})
 
     assert error_codes(processed) == error_codes(posted) == ["UNAUTHENTICATED"]
+
+
+@pytest.mark.parametrize(
+    ("search", "code"), [("a\x00b", "INVALID"), ("x" * 257, "TOO_LONG")]
+)
+def test_search_terms_that_cant_be_stored_are_refused(
+    admin, lists_runtime, search, code
+):
+    make_domain(lists_runtime, "a.test")
+    make_list(lists_runtime, "news@a.test")
+
+    lists_body = admin.raw(
+        'query L($s: String) { mailingLists(domain: "a.test", search: $s) '
+        "{ totalCount } }",
+        {"s": search},
+    )
+    subscribers_body = admin.raw(
+        'query S($s: String) { subscribers(list: "news@a.test", search: $s) '
+        "{ totalCount } }",
+        {"s": search},
+    )
+
+    for body in (lists_body, subscribers_body):
+        [error] = body["errors"]
+        assert (error["extensions"]["code"], error["extensions"]["field"]) == (
+            code,
+            "search",
+        )
