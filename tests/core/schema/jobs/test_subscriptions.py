@@ -41,6 +41,22 @@ def receiver():
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+@pytest.fixture
+def stream_ready(monkeypatch) -> threading.Event:
+    """Set once a notificationAdded stream has read where it starts from, so
+    that a notification sent after it is one the stream must push."""
+    ready = threading.Event()
+    original = notification_subscriptions.latest_notification_id
+
+    def latest(*args):
+        value = original(*args)
+        ready.set()
+        return value
+
+    monkeypatch.setattr(notification_subscriptions, "latest_notification_id", latest)
+    return ready
+
+
 def _open(client, token: str | None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return client.http.websocket_connect(
@@ -95,22 +111,12 @@ def test_job_progress_hides_other_callers_jobs(admin, boss, receiver, domain_a):
 
 
 def test_notification_added_pushes_new_notifications(
-    admin, user, receiver, monkeypatch, domain_a
+    admin, user, receiver, stream_ready, domain_a
 ):
-    ready = threading.Event()
-    original = notification_subscriptions.latest_notification_id
-
-    def latest(*args):
-        value = original(*args)
-        ready.set()
-        return value
-
-    monkeypatch.setattr(notification_subscriptions, "latest_notification_id", latest)
-
     with _open(user, None) as socket:
         _init(socket, receiver, user.token)
         _subscribe(socket, NOTIFICATION_ADDED)
-        assert ready.wait(10)
+        assert stream_ready.wait(10)
         admin.mutate(
             NOTIFY, {"to": "ALL_USERS", "subject": "Maintenance", "body": "At ten."}
         )
@@ -146,22 +152,12 @@ def test_anonymous_subscription_is_unauthenticated(client, receiver):
 
 
 def test_notification_stream_stops_when_the_session_ends(
-    user, receiver, monkeypatch, domain_a
+    user, receiver, stream_ready, domain_a
 ):
-    ready = threading.Event()
-    original = notification_subscriptions.latest_notification_id
-
-    def latest(*args):
-        value = original(*args)
-        ready.set()
-        return value
-
-    monkeypatch.setattr(notification_subscriptions, "latest_notification_id", latest)
-
     with _open(user, None) as socket:
         _init(socket, receiver, user.token)
         _subscribe(socket, NOTIFICATION_ADDED)
-        assert ready.wait(10)
+        assert stream_ready.wait(10)
         user.execute("mutation { logout { ok } }")
         message = receiver(socket)
 
