@@ -19,6 +19,7 @@ from core.errors import InvalidInput
 from core.models import Domain, User
 from core.models.base import as_utc
 from core.pagination import Page, clean_search, decode_cursor, is_int64
+from core.sql_text import unicode_lower
 
 
 class UserOrderField(Enum):
@@ -124,7 +125,7 @@ def _filter_conditions(filters: UserFilter) -> list:
         conditions.append(
             or_(
                 User.local_part.contains(needle, autoescape=True),
-                func.lower(User.display_name).contains(needle, autoescape=True),
+                unicode_lower(User.display_name).contains(needle, autoescape=True),
             )
         )
     if filters.status is not None:

@@ -148,3 +148,14 @@ def test_user_sees_itself_not_others(alice, admin):
     )
     assert alice.execute(USER, {"email": "bob@a.test"})["user"] is None
     assert alice.execute(USER, {"email": "ghost@a.test"})["user"] is None
+
+
+@pytest.mark.parametrize("search", ["émile", "ÉMILE", "Émile"])
+def test_search_folds_every_letters_case_on_both_backends(admin, domain_a, search):
+    create_user(admin, "e1@a.test", displayName="Émile Zola")
+    create_user(admin, "e2@a.test", displayName="émile durand")
+    create_user(admin, "e3@a.test", displayName="Emile Plain")
+
+    data = admin.execute(USERS, {"domain": "a.test", "filter": {"search": search}})
+
+    assert _emails(data) == ["e1@a.test", "e2@a.test"]
