@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, exists, func, or_, select
 from sqlmodel import Session
 
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, PermissionDenied
 from core.models import AuditEntry, Domain
 from core.models.base import as_utc
 from core.pagination import Page, after_condition
-from core.principal import Principal, Role, domain_not_found, require_authenticated
+from core.principal import Principal, Role, require_authenticated
 from core.services.api_keys import key_domains_condition
-from core.services.scope import administers, find_domain
+from core.services.scope import administers, domain_not_found, find_domain
 from core.validation import clean_domain_name
 
 
@@ -72,8 +72,7 @@ def _scope(session: Session, principal: Principal, name: str | None) -> list:
     if name:
         domain = find_domain(session, name)
         if domain is None or not administers(principal, domain.id):
-            missing = domain_not_found(name)
-            raise NotFound(missing.message, field="filter.domain", code=missing.code)
+            raise domain_not_found(name, "filter.domain")
         own = and_(own, Domain.id == domain.id)
     return [_of_domains(own)]
 

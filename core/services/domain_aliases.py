@@ -139,7 +139,6 @@ def delete_domain_alias(
         .where(Domain.id == domain.id)
         .values(domain_alias_count=Domain.domain_alias_count - 1)
     )
-    # Read again now that the domain is held: one deleted meanwhile is gone.
     still = session.exec(
         select(DomainAlias.id).where(DomainAlias.id == alias.id)
     ).first()

@@ -136,7 +136,6 @@ def delete_user_alias(session: Session, principal: Principal, email: str) -> str
         .where(Domain.id == domain.id)
         .values(user_alias_count=Domain.user_alias_count - 1)
     )
-    # Read again now that the domain is held: one deleted meanwhile is gone.
     still = session.exec(select(UserAlias.id).where(UserAlias.id == alias.id)).first()
     if still is None:
         raise _not_found(email)

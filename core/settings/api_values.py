@@ -6,23 +6,27 @@ echoes stored values back to a caller, such as a propagation preview, goes
 through here so a value reads the same as in ``domain { settings }``.
 """
 
-import types
 import typing
 from enum import Enum
 from typing import Any
 
 from core.settings.registry import SettingsRegistry
-from core.settings.section import Scope, SectionModel
+from core.settings.section import Scope, SectionModel, field_type
 from core.text import to_camel
 
 
 def api_value(registry: SettingsRegistry, scope: Scope, path: str, value: Any) -> Any:
     """``value`` of the setting at ``path`` (``limits``, ``email.inbound``)."""
+    return as_shown(value_type(registry, scope, path), value)
+
+
+def value_type(registry: SettingsRegistry, scope: Scope, path: str) -> Any:
+    """What the setting at ``path`` holds: a section model, or a field's type."""
     section, name = registry.resolve_path(scope, path)
     annotation: Any = registry.get(scope, section).model
     for key in name.split(".") if name else ():
         annotation = annotation.model_fields[key].annotation
-    return as_shown(annotation, value)
+    return annotation
 
 
 def as_shown(annotation: Any, value: Any) -> Any:
@@ -33,11 +37,8 @@ def as_shown(annotation: Any, value: Any) -> Any:
     """
     if value is None:
         return None
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        inner = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return as_shown(inner[0], value)
-    if origin is list and isinstance(value, list):
+    annotation = field_type(annotation)
+    if typing.get_origin(annotation) is list and isinstance(value, list):
         (item,) = typing.get_args(annotation)
         return [as_shown(item, element) for element in value]
     if isinstance(annotation, type) and issubclass(annotation, SectionModel):

@@ -6,8 +6,6 @@ section stored as its model's JSON dump; a section missing from a document
 (say, a plugin enabled after the domain was made) reads as its defaults.
 """
 
-import types
-import typing
 from collections.abc import Iterable
 from enum import Enum
 from typing import Any
@@ -15,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from core.errors import InvalidInput, InvalidInputs, PluginError
-from core.settings.section import Scope, SectionModel, SectionSpec
+from core.settings.section import Scope, SectionModel, SectionSpec, field_type
 from core.text import quoted, to_camel, to_snake
 
 
@@ -196,18 +194,10 @@ def _enum_message(model: type[BaseModel], loc: tuple) -> str | None:
         fields = getattr(annotation, "model_fields", None)
         if not isinstance(part, str) or not fields or part not in fields:
             return None
-        annotation = _enum_or_model(fields[part].annotation)
+        annotation = field_type(fields[part].annotation)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return "expected one of " + ", ".join(member.name for member in annotation)
     return None
-
-
-def _enum_or_model(annotation: Any) -> Any:
-    """The enum or model a field holds, through ``X | None``."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return inner[0] if len(inner) == 1 else annotation
-    return annotation
 
 
 def _read_leniently(model: type[SectionModel], raw: dict) -> SectionModel:

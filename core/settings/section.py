@@ -1,5 +1,7 @@
 """The base of every settings section: a typed model with defaults."""
 
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -48,3 +50,12 @@ class SectionSpec:
     description: str
     domain_admin_fields: frozenset[str] = field(default_factory=frozenset)
     plugin: str = "core"
+
+
+def field_type(annotation: Any) -> Any:
+    """What a field holds, through ``X | None`` (the allowed field types are
+    never unions of two real types)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return inner[0] if len(inner) == 1 else annotation
+    return annotation

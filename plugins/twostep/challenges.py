@@ -132,7 +132,7 @@ def confirm_action(
     field: str = "code",
 ) -> None:
     """Check a code for what a signed-in user does with its two-step (turning
-    it off), against the same limits as logins.
+    it off, changing a method), against the same limits as logins.
 
     Each attempt is a challenge of its own that no login can answer (it is
     born expired, its value unknown), so a wrong code counts towards the

@@ -1,5 +1,7 @@
 """Types of the defaults templates and of propagation results."""
 
+from typing import Any
+
 import strawberry
 from strawberry.scalars import JSON
 
@@ -8,7 +10,7 @@ from core.schema.domains.types import DomainStatus
 from core.services.propagation import Refusal
 from core.services.propagation_preview import DomainPreview, UserDomainPreview
 from core.services.templates import DomainTemplate, template_sections
-from core.settings.api_values import api_value
+from core.settings.api_values import as_shown, value_type
 from core.settings.section import Scope, SectionModel
 
 
@@ -170,14 +172,16 @@ def to_user_preview(
 
 def _shown(runtime: Runtime, scope: Scope):
     """Values of a preview as the API shows them; paths resolve once each."""
-    registry = runtime.registry
+    types_by_path: dict[str, Any] = {}
 
     def shown(path: str, value):
         if scope == "domain" and path == "status":
             return DomainStatus(value).name
         if scope == "domain" and path == "hostname":
             return value
-        return api_value(registry, scope, path, value)
+        if path not in types_by_path:
+            types_by_path[path] = value_type(runtime.registry, scope, path)
+        return as_shown(types_by_path[path], value)
 
     return shown
 
