@@ -151,7 +151,7 @@ def confirm_action(
     if _recent_failures(session, account.user_id, now) >= USER_FAILURE_LIMIT:
         raise CodeRefused(
             "Too many wrong codes or passwords; try again later.",
-            field="code",
+            field=field,
             code="TOO_MANY_ATTEMPTS",
         )
     if refusal is not None:

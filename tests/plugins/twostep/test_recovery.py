@@ -243,3 +243,13 @@ def test_changes_to_two_step_that_is_on_need_a_current_code(
     ]
     assert wrong["errors"] == [{"field": "currentCode", "code": "INVALID_CODE"}]
     assert right["errors"] == []
+
+
+def test_locked_current_code_names_its_field(alice, clock):
+    made = set_up_authenticator(alice, clock)
+    for _ in range(10):
+        alice.mutate(REGENERATE, {"currentCode": "zzzzz-zzzzz"})
+
+    payload = alice.mutate(REGENERATE, {"currentCode": made["recovery_codes"][0]})
+
+    assert payload["errors"] == [{"field": "currentCode", "code": "TOO_MANY_ATTEMPTS"}]
